@@ -1,0 +1,135 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dxhub.core.errors import DomainError
+from dxhub.core.paging import paginate
+from dxhub.core.text import nfc
+
+from . import services
+from .forms import GrantRoleForm, LoginForm, NewUserForm, TokenForm
+from .models import ApiToken, RoleAssignment, User
+from .roles import Action
+from .scoping import covers, path_q, scope_paths
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_password_change(self.request.user)
+        messages.success(self.request, "Đã đổi mật khẩu.")
+        return response
+
+
+@login_required
+def profile(request):
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        expires = form.cleaned_data["expires_at"]
+        expires_at = timezone.make_aware(dt.datetime.combine(expires, dt.time.max)) if expires else None
+        try:
+            _token, new_secret = services.issue_token(request.user, form.cleaned_data["name"], expires_at)
+        except DomainError as exc:
+            form.add_error("name", exc.message)
+        else:
+            form = TokenForm()
+    roles = request.user.role_assignments.filter(is_active=True).select_related("unit").order_by("unit__path")
+    tokens = request.user.api_tokens.order_by("-created_at")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "roles": roles,
+            "tokens": tokens,
+            "form": form,
+            "new_secret": new_secret,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    if token is not None and not token.revoked:
+        services.revoke_token(request.user, token)
+        messages.success(request, f"Đã thu hồi mã truy cập “{token.name}”.")
+    return redirect("accounts:profile")
+
+
+def _managed_users(user):
+    paths = scope_paths(user, Action.MANAGE_ACCOUNTS)
+    in_scope = RoleAssignment.objects.filter(path_q(paths, "unit__path"), is_active=True)
+    return User.objects.filter(pk__in=in_scope.values("user_id")).prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.filter(is_active=True).select_related("unit"))
+    )
+
+
+@login_required
+def user_list(request):
+    if not scope_paths(request.user, Action.MANAGE_ACCOUNTS):
+        return redirect("core:home")
+    q = nfc(request.GET.get("q"))
+    users = _managed_users(request.user).order_by("username")
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
+    form = NewUserForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            created = services.create_user(
+                request.user, d["username"], d["password"], d["full_name"], d["unit"], d["role"], d["email"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã tạo tài khoản “{created.username}”.")
+            return redirect("accounts:user", pk=created.pk)
+    return render(request, "accounts/user_list.html", {"page": paginate(request, users), "form": form, "q": q})
+
+
+@login_required
+def user_detail(request, pk):
+    target = _managed_users(request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    form = GrantRoleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_role(request.user, target, form.cleaned_data["unit"], form.cleaned_data["role"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Đã cấp vai trò.")
+            return redirect("accounts:user", pk=target.pk)
+    roles = [(a, covers(request.user, Action.MANAGE_ACCOUNTS, a.unit)) for a in target.role_assignments.all()]
+    return render(request, "accounts/user_detail.html", {"target": target, "roles": roles, "form": form})
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk):
+    assignment = RoleAssignment.objects.select_related("unit", "user").filter(pk=pk, is_active=True).first()
+    if assignment is None or not covers(request.user, Action.MANAGE_ACCOUNTS, assignment.unit):
+        raise Http404
+    services.revoke_role(request.user, assignment)
+    messages.success(request, "Đã thu hồi vai trò.")
+    return redirect("accounts:user", pk=assignment.user_id)

@@ -1,0 +1,29 @@
+from dxhub.accounts.roles import Action
+from dxhub.accounts.scoping import scope_paths
+
+# Navigation: the modules of dxhub; those not built yet show where they will be.
+MODULES = [
+    ("ke-hoach", "Kế hoạch, nhiệm vụ"),
+    ("bao-cao", "Báo cáo định kỳ"),
+    ("danh-gia", "Đánh giá, xếp hạng CĐS"),
+    ("dao-tao", "Bình dân học vụ số"),
+    ("thi-dua", "Thi đua, khen thưởng"),
+    ("hoc-lieu", "Kho học liệu"),
+    ("van-ban", "Văn bản, báo cáo"),
+]
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from dxhub.org.models import Unit
+
+    roots = scope_paths(user, Action.VIEW)
+    scope_units = list(Unit.objects.filter(path__in=roots).only("id", "name", "short_name", "code")) if roots else []
+    return {
+        "nav_modules": MODULES,
+        "scope_units": scope_units,
+        "can_audit": bool(scope_paths(user, Action.VIEW_AUDIT)),
+        "can_manage_accounts": bool(scope_paths(user, Action.MANAGE_ACCOUNTS)),
+    }

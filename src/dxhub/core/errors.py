@@ -1,0 +1,19 @@
+class DomainError(Exception):
+    """A refused operation with a message for the user (Vietnamese) and, where it
+    helps, the problems by field or by spreadsheet row."""
+
+    def __init__(self, message: str, problems: list[str] | dict | None = None, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+        self.status = status
+
+    def __str__(self):
+        return self.message
+
+
+class NotInScope(DomainError):
+    """The object does not exist or lies outside the user's scope (answered as 404)."""
+
+    def __init__(self, message: str = "Không tìm thấy hoặc nằm ngoài phạm vi quản lý của bạn."):
+        super().__init__(message, status=404)

@@ -1,0 +1,29 @@
+"""Vietnamese text helpers: NFC normalisation and accent-folding for search."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str:
+    """Unicode NFC with collapsed whitespace: decomposed diacritics break fonts,
+    search and uniqueness, so every text input goes through here."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def fold(value: str | None) -> str:
+    """Lower-case, accent-free form used for search ("Học viện Hậu cần" -> "hoc vien hau can").
+
+    đ/Đ is a separate letter in Unicode, not d plus a mark, so it is mapped by hand.
+    """
+    text = unicodedata.normalize("NFD", nfc(value).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return text.lower()
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The folded words of a search box, longest first (most selective first)."""
+    return sorted({w for w in fold(query).split(" ") if w}, key=len, reverse=True)

@@ -1,0 +1,138 @@
+"""Reading uploaded spreadsheets defensively and writing safe ones."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .errors import DomainError
+from .text import fold, nfc
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value):
+    """Neutralise spreadsheet formula injection in exported text (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Sheet:
+    name: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, object]]]  # (Excel row number, {column key: value})
+
+
+def read_table(upload, columns: dict[str, str], required: Sequence[str]) -> Sheet:
+    """Read the first sheet of an uploaded .xlsx into rows keyed by column key.
+
+    ``columns`` maps column key -> Vietnamese header. Headers match without
+    accents or case. Raises DomainError with a Vietnamese message for a file
+    that is too big, not an Excel workbook, empty, or missing columns.
+    """
+    size = getattr(upload, "size", None)
+    limit = settings.DXHUB_MAX_UPLOAD_BYTES
+    if size is not None and size > limit:
+        raise DomainError(
+            f"Tệp quá lớn ({size / 1048576:.1f} MB); giới hạn là {limit // 1048576} MB. "
+            "Hãy chia thành nhiều tệp nhỏ hơn."
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise DomainError(f"Tệp quá lớn; giới hạn là {limit // 1048576} MB.")
+    if not data:
+        raise DomainError("Tệp rỗng, không có dữ liệu.")
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise DomainError("Tệp không phải bảng tính Excel (.xlsx). Hãy lưu lại tệp dưới dạng Excel Workbook.")
+    with zipfile.ZipFile(buffer) as zf:
+        names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        kind = "tài liệu Word" if "word/document.xml" in names else "tệp nén không phải Excel"
+        raise DomainError(f"Tệp tải lên là {kind}, không phải bảng tính Excel (.xlsx).")
+    try:
+        wb = load_workbook(buffer, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise DomainError("Không đọc được bảng tính: tệp bị hỏng hoặc không đúng định dạng .xlsx.") from exc
+    ws = wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header_row = next(it, None)
+    if header_row is None or not any(c not in (None, "") for c in header_row):
+        raise DomainError(f"Trang tính “{ws.title}” rỗng: không có dòng tiêu đề.")
+    by_folded = {fold(label): key for key, label in columns.items()}
+    by_folded.update({fold(key): key for key in columns})
+    positions: dict[int, str] = {}
+    header = []
+    for idx, cell in enumerate(header_row):
+        label = nfc(cell) if cell is not None else ""
+        header.append(label)
+        key = by_folded.get(fold(label))
+        if key:
+            positions[idx] = key
+    missing = [columns[k] for k in required if k not in positions.values()]
+    if missing:
+        raise DomainError(
+            f"Trang tính “{ws.title}” thiếu cột: " + ", ".join(f"“{m}”" for m in missing) + ".",
+            problems=[f"Thiếu cột “{m}”" for m in missing],
+        )
+    rows = []
+    for number, values in enumerate(it, start=2):
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        record = {key: (values[idx] if idx < len(values) else None) for idx, key in positions.items()}
+        rows.append((number, record))
+    wb.close()
+    if not rows:
+        raise DomainError(f"Trang tính “{ws.title}” không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    return Sheet(ws.title, header, rows)
+
+
+def column_letter(columns: dict[str, str], key: str, sheet: Sheet | None = None) -> str:
+    """Excel column letter of ``key`` in an uploaded sheet (or in the export layout)."""
+    label = columns[key]
+    if sheet is not None:
+        for idx, h in enumerate(sheet.header):
+            if fold(h) in (fold(label), fold(key)):
+                return get_column_letter(idx + 1)
+    return get_column_letter(list(columns).index(key) + 1)
+
+
+def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] = ()) -> bytes:
+    """A one-sheet workbook, streamed (write-only) so large exports stay small in memory."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    for i, header in enumerate(headers, start=1):
+        width = widths[i - 1] if i - 1 < len(widths) else max(12, len(header) + 4)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    head = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="206BC4")
+        head.append(cell)
+    ws.append(head)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")  # BOM so Excel opens UTF-8 Vietnamese correctly
+    w = csv.writer(out)
+    w.writerow(headers)
+    for row in rows:
+        w.writerow([safe_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")

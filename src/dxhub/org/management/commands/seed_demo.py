@@ -1,0 +1,95 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dxhub.accounts.models import RoleAssignment, User
+from dxhub.accounts.roles import Role
+from dxhub.audit import services as audit
+from dxhub.audit.context import acting_as
+from dxhub.org import bulk, demo_data, identifiers
+from dxhub.org.models import PeerGroup, Person, Unit
+
+DEMO_PASSWORD = "Dxhub@2025"  # noqa: S105 - demo data only, printed to the operator
+
+# (username, full name, unit code, role): one account per role, on units the seeds name.
+DEMO_ACCOUNTS = [
+    ("quantri", "Quản trị hệ thống", "BQP", Role.SYSTEM_ADMIN),
+    ("qtv.hvhc", "Đỗ Mạnh Tiến", "HVHC", Role.UNIT_ADMIN),
+    ("lanhdao.btl86", "Trần Văn Thắng", "BTL86", Role.LEADER),
+    ("nhaplieu.hvhc", "Lê Thị Thu Hà", "HVHC", Role.DATA_ENTRY),
+    ("pheduyet.tckt", "Phạm Quang Huy", "TCKT", Role.REVIEWER),
+    ("thamdinh.bqp", "Hoàng Minh Tuấn", "BQP", Role.ASSESSOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Nạp tổ chức mẫu (Bộ Quốc phòng, ~300 đơn vị, ~5 000 quân nhân, tài khoản mẫu). Chạy lại không thay đổi gì."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--people", type=int, default=5200)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, people, quiet, **options):
+        with acting_as(username="seed_demo"), transaction.atomic():
+            groups = self._peer_groups()
+            specs = demo_data.demo_units()
+            units = bulk.insert_units(specs)
+            new_people = self._people(specs, people)
+            accounts = self._accounts()
+            changes = [audit.Change("create", g, None, audit.snapshot(g)) for g in groups]
+            changes += [audit.Change("create", u, None, audit.snapshot(u), u.pk) for u in units]
+            changes += [audit.Change("import", p, None, audit.snapshot(p), p.unit_id) for p in new_people]
+            changes += [audit.Change("create", a, None, audit.snapshot(a), a.unit_id) for a in accounts]
+            audit.record_many(changes)
+        if not quiet:
+            self.stdout.write(
+                f"Tổ chức mẫu: {Unit.objects.count()} đơn vị, {Person.objects.count()} quân nhân "
+                f"(lần này thêm {len(units)} đơn vị, {len(new_people)} quân nhân, {len(accounts)} phân quyền)."
+            )
+            self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+            for username, name, code, role in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {username:<16} {Role(role).label} — {code} ({name})")
+
+    def _peer_groups(self):
+        created = []
+        for code, name in demo_data.PEER_GROUPS:
+            group, was_created = PeerGroup.objects.get_or_create(code=code, defaults={"name": name})
+            if was_created:
+                created.append(group)
+        return created
+
+    def _people(self, specs, count):
+        unit_ids = dict(Unit.objects.values_list("code", "id"))
+        batch = []
+        for i, p in enumerate(demo_data.demo_people(specs, count=count)):
+            batch.append(
+                Person(
+                    identifier=identifiers.make(p["joined_year"], 1000 + i),
+                    full_name=p["full_name"],
+                    gender=p["gender"],
+                    birth_year=p["birth_year"],
+                    category=p["category"],
+                    rank=p["rank"] or "",
+                    position=p["position"],
+                    unit_id=unit_ids[p["unit_code"]],
+                ).prepare()
+            )
+        existing = set(
+            Person.objects.filter(identifier__in=[p.identifier for p in batch]).values_list("identifier", flat=True)
+        )
+        new = [p for p in batch if p.identifier not in existing]
+        Person.objects.bulk_create(new, batch_size=1000)
+        return new
+
+    def _accounts(self):
+        granted = []
+        for username, name, code, role in DEMO_ACCOUNTS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, full_name=name)
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            unit = Unit.objects.get(code=code)
+            assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
+            if created:
+                granted.append(assignment)
+        return granted

@@ -1,0 +1,177 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dxhub.accounts.scoping import ScopedQuerySet
+from dxhub.core.text import fold, nfc, search_terms
+
+from . import tree
+from .choices import PersonnelCategory, Rank, UnitKind
+
+
+class PeerGroup(models.Model):
+    """Units that are compared with each other in rankings (hospitals with hospitals …)."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên nhóm"), max_length=200)
+    description = models.TextField(_("mô tả"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("nhóm đơn vị tương đồng")
+        verbose_name_plural = _("nhóm đơn vị tương đồng")
+
+    def __str__(self):
+        return self.name
+
+
+class UnitQuerySet(ScopedQuerySet):
+    scope_path_field = "path"
+
+    def subtree(self, unit, include_self=True):
+        qs = self.filter(path__gte=unit.path, path__lt=tree.successor(unit.path))
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def search(self, query):
+        for term in search_terms(query):
+            self = self.filter(search_text__contains=term)
+        return self
+
+    def current(self):
+        return self.filter(is_active=True)
+
+
+class Unit(models.Model):
+    """A unit of the organisation (Bộ, Tổng cục, Quân khu, Học viện, Sư đoàn, Đại đội …).
+
+    The tree is a parent key plus a materialised ``path`` (see ``tree.py``);
+    ``depth`` 1 is the ministry. Reorganisations keep history: a dissolved or
+    merged unit is deactivated with ``valid_to`` set, never deleted while it
+    still carries people, children or reported data.
+    """
+
+    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
+    name = models.CharField(_("tên đầy đủ"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
+    kind = models.CharField(_("loại hình"), max_length=20, choices=UnitKind.choices)
+    peer_group = models.ForeignKey(
+        PeerGroup,
+        verbose_name=_("nhóm tương đồng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False)
+    child_seq = models.PositiveIntegerField(default=0, editable=False)  # last step handed to a child
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        indexes = [models.Index(fields=["parent", "path"], name="org_unit_parent_path")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="org_unit_valid_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = nfc(self.code).upper()
+        self.name = nfc(self.name)
+        self.short_name = nfc(self.short_name)
+        self.search_text = fold(f"{self.code} {self.short_name} {self.name}")
+        super().save(*args, **kwargs)
+
+    @property
+    def level(self) -> int:
+        return self.depth
+
+    def ancestors(self):
+        return Unit.objects.filter(path__in=tree.ancestor_paths(self.path)).order_by("path")
+
+    def descendants(self, include_self=False):
+        return Unit.objects.subtree(self, include_self=include_self)
+
+    def is_descendant_of(self, other) -> bool:
+        return self.path.startswith(other.path) and self.pk != other.pk
+
+
+class PersonQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+    def search(self, query):
+        for term in search_terms(query):
+            self = self.filter(search_text__contains=term)
+        return self
+
+    def in_subtree(self, unit):
+        return self.filter(unit__path__gte=unit.path, unit__path__lt=tree.successor(unit.path))
+
+
+class Person(models.Model):
+    """A member of the personnel (quân nhân, CNVQP, lao động hợp đồng).
+
+    ``identifier`` is the personnel identifier (mã định danh quân nhân), twelve
+    digits with a check digit: see ``docs/personnel-identifier.md`` and ``identifiers.py``.
+    """
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Nam")
+        FEMALE = "F", _("Nữ")
+
+    identifier = models.CharField(_("mã định danh quân nhân"), max_length=12, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    category = models.CharField(_("đối tượng"), max_length=20, choices=PersonnelCategory.choices)
+    rank = models.CharField(_("cấp bậc"), max_length=20, choices=Rank.choices, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=160, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people")
+    is_active = models.BooleanField(_("đang công tác"), default=True)
+    search_text = models.CharField(max_length=300, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "identifier"]
+        verbose_name = _("quân nhân")
+        verbose_name_plural = _("quân số")
+        indexes = [models.Index(fields=["unit", "category"], name="org_person_unit_category")]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.identifier})"
+
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def prepare(self):
+        """Normalise text and derive the search column (also called before bulk_create)."""
+        self.full_name = nfc(self.full_name)
+        self.position = nfc(self.position)
+        self.search_text = fold(f"{self.full_name} {self.identifier}")
+        return self

@@ -1,0 +1,338 @@
+"""Domain operations on units and personnel. Views, API and commands call these;
+each checks the actor's scope, validates, writes in one transaction and audits."""
+
+from functools import cache
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import translation
+
+from dxhub.accounts.roles import Action
+from dxhub.accounts.scoping import covers
+from dxhub.audit import services as audit
+from dxhub.core.errors import DomainError, NotInScope
+from dxhub.core.text import fold, nfc
+
+from . import identifiers, tree
+from .choices import RANK_CATEGORIES, PersonnelCategory, Rank, UnitKind
+from .models import PeerGroup, Person, Unit
+
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "peer_group",
+    "is_active",
+    "valid_from",
+    "valid_to",
+    "note",
+)
+
+
+def _require(user, action, unit, message=None):
+    if not covers(user, action, unit):
+        raise NotInScope(message) if message else NotInScope()
+
+
+# --- units ------------------------------------------------------------------
+
+
+def _check_unit(values: dict, instance: Unit | None = None) -> dict[str, str]:
+    errors = {}
+    code = nfc(values.get("code", instance.code if instance else "")).upper()
+    if not code:
+        errors["code"] = "Mã đơn vị không được để trống."
+    elif not all(ch.isalnum() or ch in "-_." for ch in code) or not code.isascii():
+        errors["code"] = "Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và dấu - _ ."
+    elif Unit.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+        errors["code"] = f"Mã đơn vị “{code}” đã được dùng cho đơn vị khác."
+    if "name" in values and not nfc(values["name"]):
+        errors["name"] = "Tên đơn vị không được để trống."
+    if "kind" in values and values["kind"] not in UnitKind.values:
+        errors["kind"] = "Loại hình đơn vị không hợp lệ."
+    vf = values.get("valid_from", getattr(instance, "valid_from", None))
+    vt = values.get("valid_to", getattr(instance, "valid_to", None))
+    if vf and vt and vt < vf:
+        errors["valid_to"] = "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."
+    pg = values.get("peer_group")
+    if pg is not None and not isinstance(pg, PeerGroup):
+        errors["peer_group"] = "Nhóm tương đồng không hợp lệ."
+    return errors
+
+
+@transaction.atomic
+def create_unit(user, parent: Unit | None, **values) -> Unit:
+    if parent is None:
+        if Unit.objects.exists() or not (user is None or user.is_superuser):
+            raise DomainError("Chỉ có một đơn vị gốc; hãy chọn đơn vị cấp trên.")
+    else:
+        _require(user, Action.CHANGE_UNIT, parent)
+    errors = _check_unit(values)
+    if errors:
+        raise DomainError("Thông tin đơn vị chưa hợp lệ.", errors)
+    unit = Unit(parent=parent, **{k: v for k, v in values.items() if k in UNIT_FIELDS})
+    unit.path, unit.depth = _next_child_path(parent)
+    unit.save()
+    audit.record("create", unit, after=audit.snapshot(unit), unit=unit)
+    return unit
+
+
+def _next_child_path(parent: Unit | None) -> tuple[str, int]:
+    if parent is None:
+        return tree.child_path("", 1), 1
+    locked = Unit.objects.select_for_update().get(pk=parent.pk)
+    Unit.objects.filter(pk=parent.pk).update(child_seq=F("child_seq") + 1)
+    seq = locked.child_seq + 1
+    return tree.child_path(locked.path, seq), locked.depth + 1
+
+
+@transaction.atomic
+def update_unit(user, unit: Unit, **values) -> Unit:
+    _require(user, Action.CHANGE_UNIT, unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    errors = _check_unit(values, unit)
+    if errors:
+        raise DomainError("Thông tin đơn vị chưa hợp lệ.", errors)
+    before = audit.snapshot(unit)
+    for key, value in values.items():
+        if key in UNIT_FIELDS:
+            setattr(unit, key, value)
+    unit.save()
+    after = audit.snapshot(unit)
+    if after != before:
+        audit.record("update", unit, before=before, after=after, unit=unit)
+    return unit
+
+
+@transaction.atomic
+def move_unit(user, unit: Unit, new_parent: Unit) -> Unit:
+    """Move ``unit`` and its whole subtree under ``new_parent``.
+
+    The actor needs the right to change units both where the unit is now (its
+    parent) and where it goes. A unit cannot go under itself or a descendant.
+    """
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.parent_id is None:
+        raise DomainError("Không thể chuyển đơn vị gốc (Bộ Quốc phòng).")
+    _require(user, Action.CHANGE_UNIT, unit.parent)
+    _require(user, Action.CHANGE_UNIT, new_parent, "Đơn vị cấp trên mới không tồn tại hoặc ngoài phạm vi của bạn.")
+    new_parent = Unit.objects.get(pk=new_parent.pk)
+    if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
+        raise DomainError(
+            f"Không thể chuyển “{unit.name}” vào chính nó hoặc vào đơn vị cấp dưới của nó (“{new_parent.name}”)."
+        )
+    if new_parent.pk == unit.parent_id:
+        raise DomainError(f"“{unit.name}” đã trực thuộc “{new_parent.name}”.")
+    old_path, old_parent_id, old_depth = unit.path, unit.parent_id, unit.depth
+    new_path, new_depth = _next_child_path(new_parent)
+    moved = Unit.objects.filter(path__gte=old_path, path__lt=tree.successor(old_path)).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+        depth=F("depth") + (new_depth - old_depth),
+    )
+    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    unit.refresh_from_db()
+    audit.record(
+        "move",
+        unit,
+        before={"parent_id": old_parent_id, "path": old_path, "depth": old_depth},
+        after={"parent_id": new_parent.pk, "path": unit.path, "depth": unit.depth, "units_moved": moved},
+        unit=unit,
+    )
+    return unit
+
+
+@transaction.atomic
+def delete_unit(user, unit: Unit) -> None:
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.parent_id is None:
+        raise DomainError("Không thể xóa đơn vị gốc.")
+    _require(user, Action.CHANGE_UNIT, unit.parent)
+    problems = []
+    if (n := unit.children.count()) > 0:
+        problems.append(f"còn {n} đơn vị trực thuộc")
+    if (n := unit.people.count()) > 0:
+        problems.append(f"còn {n} quân nhân")
+    from dxhub.accounts.models import RoleAssignment
+
+    if (n := RoleAssignment.objects.filter(unit=unit).count()) > 0:
+        problems.append(f"còn {n} phân quyền tài khoản gắn với đơn vị")
+    if problems:
+        raise DomainError(
+            f"Không thể xóa “{unit.name}”: "
+            + "; ".join(problems)
+            + ". Hãy chuyển hoặc xóa chúng trước, hoặc đánh dấu đơn vị ngừng hoạt động (giải thể).",
+            problems,
+        )
+    before = audit.snapshot(unit)
+    audit.record("delete", unit, before=before, unit=unit)
+    unit.delete()
+
+
+def headcount(unit: Unit) -> dict:
+    """People in the unit itself and in its whole subtree, by category."""
+    from django.db.models import Count
+
+    sub = Person.objects.in_subtree(unit).filter(is_active=True)
+    by_cat = dict(sub.values_list("category").annotate(n=Count("id")).values_list("category", "n"))
+    return {
+        "own": unit.people.filter(is_active=True).count(),
+        "subtree": sum(by_cat.values()),
+        "by_category": [(label, by_cat.get(code, 0)) for code, label in PersonnelCategory.choices],
+    }
+
+
+# --- people -----------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "identifier",
+    "full_name",
+    "gender",
+    "birth_year",
+    "category",
+    "rank",
+    "position",
+    "unit",
+    "is_active",
+)
+
+
+_GENDER_BY_FOLD = {"m": "M", "nam": "M", "f": "F", "nu": "F", "": ""}
+_CATEGORY_ALIASES = {"si quan": "si_quan", "hsq-bs": "hsq_bs", "hsq - bs": "hsq_bs", "hsqbs": "hsq_bs"}
+
+
+@cache
+def _category_lookup() -> dict[str, str]:
+    with translation.override("vi"):
+        labels = {fold(label): code for code, label in PersonnelCategory.choices}
+    return {fold(code): code for code in PersonnelCategory.values} | labels | _CATEGORY_ALIASES
+
+
+@cache
+def _rank_lookup() -> dict[str, str]:
+    return {fold(code): code for code in RANK_CATEGORIES} | {fold(Rank(code).label): code for code in RANK_CATEGORIES}
+
+
+def parse_category(raw) -> str | None:
+    """A category code from a code or a Vietnamese label typed any way ("Sĩ quan", "si quan", "HSQ-BS")."""
+    return _category_lookup().get(fold(raw))
+
+
+def parse_rank(raw) -> str | None:
+    """A rank code from a code or label; "" for no rank; None when not recognised."""
+    return "" if raw in (None, "") else _rank_lookup().get(fold(raw))
+
+
+def parse_gender(raw) -> str | None:
+    return _GENDER_BY_FOLD.get(fold(raw))
+
+
+def check_person(data: dict, existing: Person | None = None) -> dict[str, str]:
+    """Field errors (Vietnamese) for person values; the one rule set for forms, API and import.
+
+    ``data`` holds already-parsed values; uniqueness against the database is
+    checked by the callers that know which rows are being replaced.
+    """
+    errors: dict[str, str] = {}
+    ident = identifiers.normalise(data.get("identifier"))
+    if (msg := identifiers.problem(ident)) is not None:
+        errors["identifier"] = f"Mã định danh “{data.get('identifier') or ''}”: {msg}."
+    if not nfc(data.get("full_name")):
+        errors["full_name"] = "Họ và tên không được để trống."
+    elif len(nfc(data["full_name"])) > 120:
+        errors["full_name"] = "Họ và tên quá dài (tối đa 120 ký tự)."
+    category = data.get("category")
+    if category not in PersonnelCategory.values:
+        errors["category"] = "Đối tượng không hợp lệ (sĩ quan, QNCN, CNVQP, HSQ-BS, học viên, lao động hợp đồng)."
+    rank = data.get("rank") or ""
+    if rank:
+        if rank not in RANK_CATEGORIES:
+            errors["rank"] = "Cấp bậc không hợp lệ."
+        elif category in PersonnelCategory.values and category not in RANK_CATEGORIES[rank]:
+            errors["rank"] = (
+                f"Cấp bậc “{Rank(rank).label}” không áp dụng cho đối tượng “{PersonnelCategory(category).label}”."
+            )
+    if data.get("gender") not in ("", "M", "F", None):
+        errors["gender"] = "Giới tính phải là Nam hoặc Nữ."
+    by = data.get("birth_year")
+    if by not in (None, ""):
+        try:
+            by = int(by)
+        except (TypeError, ValueError):
+            errors["birth_year"] = "Năm sinh phải là số."
+        else:
+            if not 1940 <= by <= 2012:
+                errors["birth_year"] = f"Năm sinh {by} nằm ngoài khoảng hợp lệ (1940–2012)."
+    if data.get("unit") is None:
+        errors.setdefault("unit", "Chưa chọn đơn vị.")
+    return errors
+
+
+def _unique_identifier(ident: str, existing: Person | None) -> str | None:
+    if Person.objects.filter(identifier=ident).exclude(pk=getattr(existing, "pk", None)).exists():
+        return f"Mã định danh {identifiers.display(ident)} đã được dùng cho một quân nhân khác."
+    return None
+
+
+def _apply(person: Person, data: dict) -> Person:
+    person.identifier = identifiers.normalise(data["identifier"])
+    person.full_name = data["full_name"]
+    person.gender = data.get("gender") or ""
+    by = data.get("birth_year")
+    person.birth_year = int(by) if by not in (None, "") else None
+    person.category = data["category"]
+    person.rank = data.get("rank") or ""
+    person.position = data.get("position") or ""
+    person.unit = data["unit"]
+    if "is_active" in data and data["is_active"] is not None:
+        person.is_active = bool(data["is_active"])
+    return person.prepare()
+
+
+@transaction.atomic
+def create_person(user, **data) -> Person:
+    unit = data.get("unit")
+    if unit is not None:
+        _require(user, Action.CHANGE_PERSON, unit, "Đơn vị không tồn tại hoặc ngoài phạm vi quản lý của bạn.")
+    errors = check_person(data)
+    if not errors and (msg := _unique_identifier(identifiers.normalise(data["identifier"]), None)):
+        errors["identifier"] = msg
+    if errors:
+        raise DomainError("Thông tin quân nhân chưa hợp lệ.", errors)
+    person = _apply(Person(), data)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise DomainError("Mã định danh đã tồn tại.", {"identifier": "Mã định danh đã tồn tại."}) from None
+    audit.record("create", person, after=audit.snapshot(person), unit=person.unit)
+    return person
+
+
+@transaction.atomic
+def update_person(user, person: Person, **changes) -> Person:
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    _require(user, Action.CHANGE_PERSON, person.unit)
+    data = {f: getattr(person, f) for f in PERSON_FIELDS} | changes
+    if data["unit"] is not None and data["unit"].pk != person.unit_id:
+        _require(user, Action.CHANGE_PERSON, data["unit"], "Đơn vị mới không tồn tại hoặc ngoài phạm vi của bạn.")
+    errors = check_person(data, person)
+    if not errors and (msg := _unique_identifier(identifiers.normalise(data["identifier"]), person)):
+        errors["identifier"] = msg
+    if errors:
+        raise DomainError("Thông tin quân nhân chưa hợp lệ.", errors)
+    before = audit.snapshot(person)
+    _apply(person, data).save()
+    after = audit.snapshot(person)
+    if {k: v for k, v in after.items() if k != "updated_at"} != {k: v for k, v in before.items() if k != "updated_at"}:
+        audit.record("update", person, before=before, after=after, unit=person.unit)
+    return person
+
+
+@transaction.atomic
+def delete_person(user, person: Person) -> None:
+    person = Person.objects.select_related("unit").get(pk=person.pk)
+    _require(user, Action.CHANGE_PERSON, person.unit)
+    audit.record("delete", person, before=audit.snapshot(person), unit=person.unit)
+    person.delete()

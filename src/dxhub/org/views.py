@@ -1,0 +1,309 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dxhub.accounts.roles import Action
+from dxhub.accounts.scoping import covers, scope_paths
+from dxhub.audit.models import AuditEvent
+from dxhub.core.errors import DomainError
+from dxhub.core.paging import paginate
+from dxhub.core.text import nfc
+
+from . import people_io, services, tree
+from .forms import MoveUnitForm, PeopleFilterForm, PeopleImportForm, PersonForm, UnitForm
+from .models import Person, Unit
+
+
+def _form_errors(form, exc: DomainError):
+    if isinstance(exc.problems, dict):
+        for key, msg in exc.problems.items():
+            form.add_error(key if key in form.fields else None, msg)
+    else:
+        form.add_error(None, exc.message)
+
+
+# --- tree ---------------------------------------------------------------------
+
+
+def _with_counts(qs):
+    return qs.annotate(n_children=Count("children", distinct=True)).only(
+        "id", "code", "name", "short_name", "kind", "depth", "path", "is_active"
+    )
+
+
+@login_required
+def tree_page(request):
+    roots = scope_paths(request.user, Action.VIEW)
+    units = _with_counts(Unit.objects.filter(path__in=roots))
+    return render(request, "org/tree.html", {"roots": units})
+
+
+@login_required
+def tree_children(request, pk):
+    unit = Unit.objects.get_in_scope(request.user, Action.VIEW, pk=pk)
+    children = _with_counts(unit.children.all().order_by("path"))
+    return render(request, "org/_tree_nodes.html", {"nodes": children})
+
+
+@login_required
+def unit_search(request):
+    q = nfc(request.GET.get("q"))
+    results = []
+    if len(q) >= 2:
+        results = list(Unit.objects.restrict(request.user, Action.VIEW).search(q).order_by("depth", "path")[:30])
+        _attach_paths(results)
+    template = "org/_search_results.html" if request.htmx else "org/search.html"
+    return render(request, template, {"q": q, "results": results})
+
+
+def _attach_paths(units):
+    """Give each unit ``path_names`` (its ancestors' short names) in one query."""
+    wanted = {p for u in units for p in tree.ancestor_paths(u.path)}
+    names = dict(Unit.objects.filter(path__in=wanted).values_list("path", "short_name")) if wanted else {}
+    full = dict(Unit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    for u in units:
+        u.path_names = [names.get(p) or full.get(p, "") for p in tree.ancestor_paths(u.path)]
+
+
+# --- unit ---------------------------------------------------------------------
+
+
+@login_required
+def unit_detail(request, pk):
+    user = request.user
+    unit = Unit.objects.select_related("peer_group", "parent").get_in_scope(user, Action.VIEW, pk=pk)
+    ancestors = list(unit.ancestors())
+    for a in ancestors:
+        a.visible = covers(user, Action.VIEW, a)
+    children = _with_counts(unit.children.all().order_by("path")).annotate(n_people=Count("people", distinct=True))
+    events = AuditEvent.objects.restrict(user, Action.VIEW_AUDIT).filter(unit=unit)[:10]
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": children,
+            "headcount": services.headcount(unit),
+            "events": events,
+            "can_change": covers(user, Action.CHANGE_UNIT, unit),
+            "can_move": unit.parent is not None and covers(user, Action.CHANGE_UNIT, unit.parent),
+            "can_add_person": covers(user, Action.CHANGE_PERSON, unit),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def unit_create(request, parent_pk):
+    parent = Unit.objects.get_in_scope(request.user, Action.CHANGE_UNIT, pk=parent_pk)
+    form = UnitForm(request.POST or None, initial={"is_active": True, "peer_group": parent.peer_group})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_unit(request.user, parent, **form.cleaned_data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Đã tạo đơn vị “{unit.name}”.")
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"form": form, "parent": parent, "unit": None})
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = Unit.objects.get_in_scope(request.user, Action.CHANGE_UNIT, pk=pk)
+    form = UnitForm.for_unit(unit, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_unit(request.user, unit, **form.cleaned_data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu thông tin đơn vị.")
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"form": form, "parent": unit.parent, "unit": unit})
+
+
+@login_required
+def unit_move(request, pk):
+    unit = Unit.objects.select_related("parent").get_in_scope(request.user, Action.VIEW, pk=pk)
+    if unit.parent is None or not covers(request.user, Action.CHANGE_UNIT, unit.parent):
+        raise Http404
+    form = MoveUnitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_unit(request.user, unit, form.cleaned_data["new_parent"])
+        except DomainError as exc:
+            form.add_error("new_parent", exc.message)
+        else:
+            messages.success(request, f"Đã chuyển “{unit.name}” cùng toàn bộ đơn vị trực thuộc.")
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "org/unit_move.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_POST
+def unit_delete(request, pk):
+    unit = Unit.objects.select_related("parent").get_in_scope(request.user, Action.VIEW, pk=pk)
+    parent = unit.parent
+    try:
+        services.delete_unit(request.user, unit)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        messages.error(request, exc.message)
+        return redirect("org:unit", pk=unit.pk)
+    messages.success(request, f"Đã xóa đơn vị “{unit.name}”.")
+    return redirect("org:unit", pk=parent.pk)
+
+
+# --- people -------------------------------------------------------------------
+
+
+def _people_queryset(request):
+    form = PeopleFilterForm(request.GET or None)
+    qs = Person.objects.restrict(request.user, Action.VIEW).select_related("unit")
+    unit = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["unit"]:
+            unit = Unit.objects.restrict(request.user, Action.VIEW).filter(code=nfc(data["unit"]).upper()).first()
+            if unit is None:
+                form.add_error("unit", "Mã đơn vị không tồn tại hoặc ngoài phạm vi của bạn.")
+                qs = qs.none()
+            else:
+                qs = qs.in_subtree(unit)
+        if data["category"]:
+            qs = qs.filter(category=data["category"])
+        if data["q"]:
+            qs = qs.search(data["q"])
+    return form, qs, unit
+
+
+@login_required
+def people_list(request):
+    form, qs, unit = _people_queryset(request)
+    page = paginate(request, qs.order_by("full_name", "identifier"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "org/people_list.html",
+        {
+            "form": form,
+            "page": page,
+            "unit": unit,
+            "query": query.urlencode(),
+            "can_import": bool(scope_paths(request.user, Action.CHANGE_PERSON)),
+        },
+    )
+
+
+@login_required
+def people_export(request, fmt):
+    _form, qs, _unit = _people_queryset(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        body = people_io.export_people_xlsx(qs)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        body = people_io.export_people_csv(qs)
+        ctype = "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="quan-so-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+def people_import(request):
+    if not scope_paths(request.user, Action.CHANGE_PERSON):
+        raise Http404
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = people_io.import_people(request.user, form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            problems = exc.problems if isinstance(exc.problems, list) else list(exc.problems.values())
+        else:
+            messages.success(
+                request,
+                f"Đã nhập {result.total} dòng: {result.created} quân nhân mới, {result.updated} cập nhật, "
+                f"{result.unchanged} không thay đổi.",
+            )
+            return redirect("org:people")
+    return render(
+        request,
+        "org/people_import.html",
+        {
+            "form": form,
+            "problems": problems[:500],
+            "more": max(0, len(problems) - 500),
+            "columns": people_io.COLUMNS,
+            "required": people_io.REQUIRED,
+        },
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    person = Person.objects.select_related("unit").get_in_scope(request.user, Action.VIEW, pk=pk)
+    events = AuditEvent.objects.restrict(request.user, Action.VIEW_AUDIT).filter(
+        object_type="org.person", object_id=str(person.pk)
+    )[:10]
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "events": events,
+            "can_change": covers(request.user, Action.CHANGE_PERSON, person.unit),
+        },
+    )
+
+
+@login_required
+def person_create(request):
+    initial = {"is_active": True, "unit": request.GET.get("unit", "")}
+    form = PersonForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Đã thêm {person.full_name}.")
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request, pk):
+    person = Person.objects.select_related("unit").get_in_scope(request.user, Action.CHANGE_PERSON, pk=pk)
+    form = PersonForm.for_person(person, request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(request.user, person, **form.cleaned_data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu thông tin quân nhân.")
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def person_delete(request, pk):
+    person = Person.objects.select_related("unit").get_in_scope(request.user, Action.CHANGE_PERSON, pk=pk)
+    unit = person.unit
+    services.delete_person(request.user, person)
+    messages.success(request, f"Đã xóa {person.full_name} khỏi danh sách quân số.")
+    return redirect("org:unit", pk=unit.pk)
