@@ -34,7 +34,7 @@ DATA_DIR = Path(os.environ.get("DXHUB_DATA_DIR", PROJECT_DIR / "var"))
 DEBUG = env_bool("DXHUB_DEBUG", False)
 SECRET_KEY = os.environ.get("DXHUB_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("DXHUB_REQUIRE_SECRET", False):
+    if env_bool("DXHUB_BEHIND_TLS_PROXY", False):
         raise RuntimeError("DXHUB_SECRET_KEY must be set in production")
     SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32  # noqa: S105
 ALLOWED_HOSTS = env_list("DXHUB_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -216,4 +216,5 @@ LOGGING = {
 
 # Lock-out is by account, not by address: many users sit behind one proxy on the
 # military network, and an attacker rotating addresses still hits the same account.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# HSTS preload lists are for the public Internet; dxhub runs on closed networks.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]

@@ -24,6 +24,18 @@ def fold(value: str | None) -> str:
     return text.lower()
 
 
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def search_key(*parts) -> str:
+    """The stored search column: folded words, each preceded by a space, so that
+    ``contains(" " + term)`` matches the start of any word ("hung" finds "Hùng",
+    not "Chung")."""
+    return " " + _NON_WORD.sub(" ", fold(" ".join(str(p) for p in parts if p))).strip()
+
+
 def search_terms(query: str | None) -> list[str]:
-    """The folded words of a search box, longest first (most selective first)."""
-    return sorted({w for w in fold(query).split(" ") if w}, key=len, reverse=True)
+    """The folded words of a search box, longest first (most selective first),
+    each as the word-start pattern to look for in a ``search_key`` column."""
+    words = {w for w in _NON_WORD.sub(" ", fold(query)).split(" ") if w}
+    return [" " + w for w in sorted(words, key=len, reverse=True)]

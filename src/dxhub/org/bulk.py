@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dxhub.core.text import fold, nfc
+from dxhub.core.text import nfc, search_key
 
 from . import tree
 from .models import PeerGroup, Person, Unit
@@ -47,7 +47,7 @@ def insert_units(specs: Iterable[dict]) -> list[Unit]:
             depth=depth,
             valid_from=spec.get("valid_from"),
         )
-        unit.search_text = fold(f"{unit.code} {unit.short_name} {unit.name}")
+        unit.search_text = search_key(unit.code, unit.short_name, unit.name)
         known[code] = unit
         seq[code] = 0
         created.append(unit)
@@ -89,7 +89,7 @@ def insert_people_fast(rows: Iterable[tuple], batch: int = 5000) -> int:
     with connection.cursor() as cur:
         for r in rows:
             ident, name = r[0], nfc(r[1])
-            buf.append((ident, name, r[2], r[3], r[4], r[5], nfc(r[6]), r[7], True, fold(f"{name} {ident}"), now))
+            buf.append((ident, name, r[2], r[3], r[4], r[5], nfc(r[6]), r[7], True, search_key(name, ident), now))
             if len(buf) >= batch:
                 cur.executemany(sql, buf)
                 total += len(buf)

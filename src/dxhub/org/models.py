@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dxhub.accounts.scoping import ScopedQuerySet
-from dxhub.core.text import fold, nfc, search_terms
+from dxhub.core.text import nfc, search_key, search_terms
 
 from . import tree
 from .choices import PersonnelCategory, Rank, UnitKind
@@ -25,20 +25,21 @@ class PeerGroup(models.Model):
         return self.name
 
 
-class UnitQuerySet(ScopedQuerySet):
+class SearchableQuerySet(ScopedQuerySet):
+    def search(self, query):
+        """Rows whose words start with every word of ``query``, accents and case ignored."""
+        qs = self
+        for term in search_terms(query):
+            qs = qs.filter(search_text__contains=term)
+        return qs
+
+
+class UnitQuerySet(SearchableQuerySet):
     scope_path_field = "path"
 
     def subtree(self, unit, include_self=True):
         qs = self.filter(path__gte=unit.path, path__lt=tree.successor(unit.path))
         return qs if include_self else qs.exclude(pk=unit.pk)
-
-    def search(self, query):
-        for term in search_terms(query):
-            self = self.filter(search_text__contains=term)
-        return self
-
-    def current(self):
-        return self.filter(is_active=True)
 
 
 class Unit(models.Model):
@@ -102,7 +103,7 @@ class Unit(models.Model):
         self.code = nfc(self.code).upper()
         self.name = nfc(self.name)
         self.short_name = nfc(self.short_name)
-        self.search_text = fold(f"{self.code} {self.short_name} {self.name}")
+        self.search_text = search_key(self.code, self.short_name, self.name)
         super().save(*args, **kwargs)
 
     @property
@@ -119,13 +120,17 @@ class Unit(models.Model):
         return self.path.startswith(other.path) and self.pk != other.pk
 
 
-class PersonQuerySet(ScopedQuerySet):
+class PersonQuerySet(SearchableQuerySet):
     scope_path_field = "unit__path"
 
     def search(self, query):
-        for term in search_terms(query):
-            self = self.filter(search_text__contains=term)
-        return self
+        """By name words, or by the leading digits of an identifier ("25-0000123" works)."""
+        from .identifiers import normalise
+
+        digits = normalise(query)
+        if len(digits) >= 4 and digits.isdigit():
+            return self.filter(identifier__startswith=digits)
+        return super().search(query)
 
     def in_subtree(self, unit):
         return self.filter(unit__path__gte=unit.path, unit__path__lt=tree.successor(unit.path))
@@ -173,5 +178,5 @@ class Person(models.Model):
         """Normalise text and derive the search column (also called before bulk_create)."""
         self.full_name = nfc(self.full_name)
         self.position = nfc(self.position)
-        self.search_text = fold(f"{self.full_name} {self.identifier}")
+        self.search_text = search_key(self.full_name, self.identifier)
         return self

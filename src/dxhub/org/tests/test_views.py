@@ -143,3 +143,20 @@ def test_import_page_reports_rows(client_for, org):
     upload = xlsx([row(8001, unit="KHONG-CO")])
     html = c.post(reverse("org:people_import"), {"file": upload}).content.decode()
     assert "dòng 2, cột H" in html and "Chưa có dữ liệu nào được ghi" in html
+
+
+def test_search_matches_word_starts_not_inside_words(client_for, org):
+    from dxhub.org.models import Person as P
+
+    P(
+        identifier=identifiers.make(22, 4242), full_name="Nguyễn Văn Chung", category="si_quan", unit=org.unit("HVHC")
+    ).save()
+    P(
+        identifier=identifiers.make(22, 4243), full_name="Nguyễn Văn Hưng", category="si_quan", unit=org.unit("HVHC")
+    ).save()
+    names = set(P.objects.search("nguyen van hung").values_list("full_name", flat=True))
+    assert names == {"Nguyễn Văn Hưng"}
+    assert set(P.objects.search("Hùng").values_list("full_name", flat=True)) == {"Nguyễn Văn Hưng", "Đặng Quốc Hùng"}
+    by_id = P.objects.search(identifiers.display(identifiers.make(22, 4242)))
+    assert list(by_id.values_list("full_name", flat=True)) == ["Nguyễn Văn Chung"]
+    assert list(Unit.objects.search("cntt").values_list("code", flat=True)) == ["HVHC-CNTT"]
