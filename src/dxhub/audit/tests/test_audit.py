@@ -87,3 +87,19 @@ def test_audit_page_scoped_and_filtered(client_for, org, events):
     assert client_for("nhaplieu_hvhc").get(reverse("audit:list")).status_code == 404
     seq = AuditEvent.objects.get(object_repr="Tổ 1").seq
     assert client_for("qtv_hvhc").get(reverse("audit:detail", args=[seq])).status_code == 404
+
+
+def test_audit_page_date_filter(client_for, org, events):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    c = client_for("admin")
+    today = timezone.localdate()
+    html = c.get(reverse("audit:list"), {"date_from": today.isoformat(), "date_to": today.isoformat()}).content.decode()
+    assert "Tổ 4" in html
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    html = c.get(reverse("audit:list"), {"date_to": yesterday}).content.decode()
+    assert "Tổ 4" not in html and "Không có sự kiện nào" in html
+    html = c.get(reverse("audit:list"), {"date_from": "không-phải-ngày"}).content.decode()
+    assert "Nhập một ngày hợp lệ" in html

@@ -160,3 +160,65 @@ def test_search_matches_word_starts_not_inside_words(client_for, org):
     by_id = P.objects.search(identifiers.display(identifiers.make(22, 4242)))
     assert list(by_id.values_list("full_name", flat=True)) == ["Nguyễn Văn Chung"]
     assert list(Unit.objects.search("cntt").values_list("code", flat=True)) == ["HVHC-CNTT"]
+
+
+def test_create_child_unit_and_edit_through_pages(client_for, org):
+    c = client_for("qtv_hvhc")
+    hvhc = org.unit("HVHC")
+    response = c.post(
+        reverse("org:unit_create", args=[hvhc.pk]),
+        {"code": "hvhc-k2", "name": "Khoa Tài chính", "short_name": "K2", "kind": "co_quan", "is_active": "on"},
+    )
+    unit = Unit.objects.get(code="HVHC-K2")
+    assert response.status_code == 302 and unit.parent_id == hvhc.pk and unit.depth == 3
+    html = c.post(
+        reverse("org:unit_create", args=[hvhc.pk]), {"code": "HVHC-K2", "name": "Trùng", "kind": "co_quan"}
+    ).content.decode()
+    assert "đã được dùng cho đơn vị khác" in html and Unit.objects.filter(code="HVHC-K2").count() == 1
+    html = c.post(
+        reverse("org:unit_edit", args=[unit.pk]),
+        {
+            "code": "HVHC-K2",
+            "name": "Khoa Tài chính",
+            "kind": "co_quan",
+            "valid_from": "2025-06-01",
+            "valid_to": "2025-01-01",
+        },
+    ).content.decode()
+    assert "phải sau ngày bắt đầu" in html
+
+
+def test_person_edit_and_delete_are_audited(client_for, org):
+    c = client_for("nhaplieu_hvhc")
+    person = org.people["HVHC-CNTT"]
+    data = {
+        "identifier": person.identifier,
+        "full_name": "Lê Đức Cường",
+        "category": "si_quan",
+        "rank": "thieu_ta",
+        "position": "Trưởng ban",
+        "unit": "HVHC-CNTT",
+        "is_active": "on",
+    }
+    assert c.post(reverse("org:person_edit", args=[person.pk]), data).status_code == 302
+    event = AuditEvent.objects.get(action="update", object_id=str(person.pk))
+    assert event.before["rank"] == "dai_uy" and event.after["rank"] == "thieu_ta"
+    assert c.post(reverse("org:person_delete", args=[person.pk])).status_code == 302
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert AuditEvent.objects.get(action="delete", object_id=str(person.pk)).before["full_name"] == "Lê Đức Cường"
+
+
+def test_moving_a_person_out_of_scope_is_refused(client_for, org):
+    c = client_for("nhaplieu_hvhc")
+    person = org.people["HVHC-CNTT"]
+    data = {
+        "identifier": person.identifier,
+        "full_name": person.full_name,
+        "category": "si_quan",
+        "unit": "BTL86",
+        "is_active": "on",
+    }
+    html = c.post(reverse("org:person_edit", args=[person.pk]), data).content.decode()
+    assert "ngoài phạm vi" in html
+    person.refresh_from_db()
+    assert person.unit.code == "HVHC-CNTT"
