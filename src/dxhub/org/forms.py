@@ -62,6 +62,17 @@ class MoveUnitForm(ScopedForm):
     new_parent = UnitRefField(label=_("Mã đơn vị cấp trên mới"), action=Action.CHANGE_UNIT)
 
 
+class DissolveUnitForm(ScopedForm):
+    on_date = forms.DateField(label=_("Ngày ngừng hoạt động"), widget=forms.DateInput(attrs={"type": "date"}))
+    successor = UnitRefField(
+        label=_("Mã đơn vị tiếp nhận (nếu sáp nhập)"),
+        action=Action.CHANGE_UNIT,
+        required=False,
+        help_text=_("Đơn vị trực thuộc và quân số sẽ chuyển sang đơn vị này. Bỏ trống nếu giải thể hẳn."),
+    )
+    note = forms.CharField(label=_("Căn cứ (số quyết định, ngày)"), required=False, max_length=500)
+
+
 class PersonForm(ScopedForm):
     identifier = forms.CharField(
         label=_("Mã định danh quân nhân"), max_length=20, help_text=_("12 chữ số, ví dụ 25-000012345-6")

@@ -170,6 +170,62 @@ def delete_unit(user, unit: Unit) -> None:
     unit.delete()
 
 
+@transaction.atomic
+def dissolve_unit(user, unit: Unit, on_date, successor: Unit | None = None, note: str = "") -> Unit:
+    """Dissolve (giải thể) or merge (sáp nhập) a unit without losing its history.
+
+    With a ``successor``, the unit's children and people move there first (each
+    move audited). The unit itself stays in the tree, inactive, valid until
+    ``on_date``, so past reports and audit records still point at it.
+    """
+    unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    if unit.parent_id is None:
+        raise DomainError("Không thể giải thể đơn vị gốc.")
+    _require(user, Action.CHANGE_UNIT, unit.parent)
+    if not unit.is_active:
+        raise DomainError(f"“{unit.name}” đã ngừng hoạt động từ trước.")
+    if unit.valid_from and on_date < unit.valid_from:
+        raise DomainError("Ngày giải thể phải sau ngày bắt đầu hiệu lực của đơn vị.")
+    if successor is not None:
+        _require(user, Action.CHANGE_UNIT, successor, "Đơn vị tiếp nhận không tồn tại hoặc ngoài phạm vi của bạn.")
+        if successor.path.startswith(unit.path):
+            raise DomainError("Đơn vị tiếp nhận không được là chính đơn vị hoặc đơn vị cấp dưới của nó.")
+        if not successor.is_active:
+            raise DomainError(f"Đơn vị tiếp nhận “{successor.name}” đã ngừng hoạt động.")
+        for child in unit.children.filter(is_active=True).order_by("path"):
+            move_unit(user, child, successor)
+        people = list(unit.people.filter(is_active=True))
+        changes = []
+        for person in people:
+            before = audit.snapshot(person)
+            person.unit = successor
+            changes.append(audit.Change("move", person, before, audit.snapshot(person), successor.pk))
+        Person.objects.bulk_update(people, ["unit"], batch_size=1000)
+        audit.record_many(changes)
+    else:
+        problems = []
+        if (n := unit.children.filter(is_active=True).count()) > 0:
+            problems.append(f"còn {n} đơn vị trực thuộc đang hoạt động")
+        if (n := unit.people.filter(is_active=True).count()) > 0:
+            problems.append(f"còn {n} quân nhân")
+        if problems:
+            raise DomainError(
+                f"Chưa thể giải thể “{unit.name}”: "
+                + "; ".join(problems)
+                + ". Hãy chọn đơn vị tiếp nhận (sáp nhập) hoặc chuyển chúng đi trước.",
+                problems,
+            )
+    before = audit.snapshot(unit)
+    unit.is_active = False
+    unit.valid_to = on_date
+    if note:
+        unit.note = (unit.note + "\n" if unit.note else "") + nfc(note)
+    unit.save()
+    after = audit.snapshot(unit) | ({"successor_id": successor.pk} if successor else {})
+    audit.record("update", unit, before=before, after=after, unit=unit)
+    return unit
+
+
 def headcount(unit: Unit) -> dict:
     """People in the unit itself and in its whole subtree, by category."""
     from django.db.models import Count

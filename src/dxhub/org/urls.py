@@ -11,6 +11,7 @@ urlpatterns = [
     path("don-vi/<int:parent_pk>/them/", views.unit_create, name="unit_create"),
     path("don-vi/<int:pk>/sua/", views.unit_edit, name="unit_edit"),
     path("don-vi/<int:pk>/chuyen/", views.unit_move, name="unit_move"),
+    path("don-vi/<int:pk>/giai-the/", views.unit_dissolve, name="unit_dissolve"),
     path("don-vi/<int:pk>/xoa/", views.unit_delete, name="unit_delete"),
     path("quan-so/", views.people_list, name="people"),
     path("quan-so/xuat.<str:fmt>", views.people_export, name="people_export"),

@@ -14,7 +14,7 @@ from dxhub.core.paging import paginate
 from dxhub.core.text import nfc
 
 from . import people_io, services, tree
-from .forms import MoveUnitForm, PeopleFilterForm, PeopleImportForm, PersonForm, UnitForm
+from .forms import DissolveUnitForm, MoveUnitForm, PeopleFilterForm, PeopleImportForm, PersonForm, UnitForm
 from .models import Person, Unit
 
 
@@ -143,6 +143,24 @@ def unit_move(request, pk):
             messages.success(request, f"Đã chuyển “{unit.name}” cùng toàn bộ đơn vị trực thuộc.")
             return redirect("org:unit", pk=unit.pk)
     return render(request, "org/unit_move.html", {"form": form, "unit": unit})
+
+
+@login_required
+def unit_dissolve(request, pk):
+    unit = Unit.objects.select_related("parent").get_in_scope(request.user, Action.VIEW, pk=pk)
+    if unit.parent is None or not covers(request.user, Action.CHANGE_UNIT, unit.parent):
+        raise Http404
+    form = DissolveUnitForm(request.POST or None, user=request.user, initial={"on_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.dissolve_unit(request.user, unit, d["on_date"], d["successor"], d["note"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"“{unit.name}” đã ngừng hoạt động từ {d['on_date']:%d/%m/%Y}.")
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "org/unit_dissolve.html", {"form": form, "unit": unit})
 
 
 @login_required

@@ -148,3 +148,35 @@ def test_tree_invariants_hold_after_any_moves(org, moves):
             frontier = [c.pk for c in units.values() if c.parent_id in frontier]
             by_links.update(frontier)
         assert set(Unit.objects.subtree(u).values_list("pk", flat=True)) == by_links
+
+
+def test_merge_moves_children_and_people_and_keeps_the_record(org):
+    import datetime as dt
+
+    admin = org.users["admin"]
+    td1 = org.unit("HVHC-TD1")
+    services.dissolve_unit(admin, td1, dt.date(2025, 7, 1), successor=org.unit("HVHC-CNTT"), note="QĐ 123/QĐ-HV")
+    td1.refresh_from_db()
+    assert not td1.is_active and td1.valid_to == dt.date(2025, 7, 1) and "QĐ 123" in td1.note
+    assert org.unit("HVHC-TD1-DD1").parent.code == "HVHC-CNTT"
+    assert org.people["HVHC-TD1"].__class__.objects.get(pk=org.people["HVHC-TD1"].pk).unit.code == "HVHC-CNTT"
+    assert AuditEvent.objects.filter(action="move").count() == 2  # the company and the person
+    assert AuditEvent.objects.filter(action="update", object_id=str(td1.pk)).get().after["successor_id"]
+    with pytest.raises(DomainError, match="đã ngừng hoạt động"):
+        services.dissolve_unit(admin, td1, dt.date(2025, 8, 1))
+
+
+def test_dissolve_without_successor_needs_an_empty_unit(org):
+    import datetime as dt
+
+    admin = org.users["admin"]
+    with pytest.raises(DomainError) as exc:
+        services.dissolve_unit(admin, org.unit("HVHC-TD1"), dt.date(2025, 7, 1))
+    assert "còn 1 đơn vị trực thuộc" in exc.value.message
+    with pytest.raises(DomainError, match="cấp dưới"):
+        services.dissolve_unit(admin, org.unit("HVHC-TD1"), dt.date(2025, 7, 1), successor=org.unit("HVHC-TD1-DD1"))
+    assert Unit.objects.get(code="HVHC-TD1").is_active
+    with pytest.raises(NotInScope):
+        services.dissolve_unit(
+            org.users["qtv_hvhc"], org.unit("HVHC-TD1"), dt.date(2025, 7, 1), successor=org.unit("BTL86")
+        )

@@ -1,0 +1,61 @@
+from django.core.management import call_command
+from django.db.models import Max
+
+from dxhub.accounts.models import RoleAssignment
+from dxhub.accounts.roles import Role
+from dxhub.audit.models import AuditEvent
+from dxhub.audit.services import verify_chain
+from dxhub.org import identifiers
+from dxhub.org.models import Person, Unit
+
+
+def test_seed_demo_builds_the_organisation_and_is_idempotent(db):
+    call_command("seed_demo", quiet=True)
+    assert Unit.objects.count() >= 300
+    assert Unit.objects.aggregate(d=Max("depth"))["d"] >= 5
+    assert Person.objects.count() >= 5000
+    root = Unit.objects.get(depth=1)
+    assert root.name == "Bộ Quốc phòng"
+    level2 = set(Unit.objects.filter(depth=2).values_list("name", flat=True))
+    for body in (
+        "Bộ Tổng Tham mưu",
+        "Tổng cục Kỹ thuật",
+        "Bộ Tư lệnh 86",
+        "Bộ Tư lệnh Thủ đô Hà Nội",
+        "Học viện Hậu cần",
+    ):
+        assert body in level2
+    assert any(n.startswith("Tổng cục Chính trị") for n in level2)
+    assert Unit.objects.filter(kind="benh_vien").count() >= 2
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
+    assert all(identifiers.is_valid(i) for i in Person.objects.values_list("identifier", flat=True)[:500])
+    snapshot = (
+        Unit.objects.count(),
+        Person.objects.count(),
+        AuditEvent.objects.count(),
+        RoleAssignment.objects.count(),
+    )
+    call_command("seed_demo", quiet=True)
+    assert (
+        Unit.objects.count(),
+        Person.objects.count(),
+        AuditEvent.objects.count(),
+        RoleAssignment.objects.count(),
+    ) == snapshot
+    assert verify_chain().ok
+
+
+def test_seed_scale_small(db):
+    call_command("seed_scale", units=1000, people=2000, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Unit.objects.filter(code__startswith="S-").count() == 1000
+    assert Person.objects.count() == 2000
+    assert Unit.objects.aggregate(d=Max("depth"))["d"] >= 4
+    sample = Person.objects.order_by("?")[:50]
+    assert all(identifiers.is_valid(p.identifier) and p.search_text.startswith(" ") for p in sample)
+    # the generated tree is consistent: every subtree query agrees with the parent links
+    some = Unit.objects.filter(depth=2).first()
+    by_links, frontier = {some.pk}, [some.pk]
+    while frontier:
+        frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        by_links.update(frontier)
+    assert set(Unit.objects.subtree(some).values_list("pk", flat=True)) == by_links
