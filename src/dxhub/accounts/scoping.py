@@ -57,8 +57,12 @@ def _outermost(paths: list[str]) -> list[str]:
 
 
 def path_q(paths: list[str], field: str) -> Q:
+    """Rows whose ``field`` lies in one of the subtrees. A scope that holds the root
+    of the tree is no filter at all (and costs no join)."""
     if not paths:
         return Q(pk__in=[])
+    if any(tree.depth_of(p) == 1 for p in paths):
+        return Q()
     return reduce(or_, (Q(**{f"{field}__gte": p, f"{field}__lt": tree.successor(p)}) for p in paths))
 
 

@@ -30,6 +30,8 @@ def insert_units(specs: Iterable[dict]) -> list[Unit]:
             continue
         parent_code = spec.get("parent")
         if parent_code is None:
+            if any(u.depth == 1 for u in known.values()):
+                raise ValueError(f"the tree already has a root; {code} needs a parent")
             path, depth = tree.child_path("", 1), 1
             parent = None
         else:

@@ -88,12 +88,14 @@ class Unit(models.Model):
         verbose_name_plural = _("đơn vị")
         indexes = [models.Index(fields=["parent", "path"], name="org_unit_parent_path")]
         constraints = [
+            # One root: a scope holding depth 1 is the whole tree (see accounts.scoping.path_q).
+            models.UniqueConstraint(fields=["depth"], condition=Q(depth=1), name="org_unit_single_root"),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="org_unit_valid_range",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -133,6 +135,8 @@ class PersonQuerySet(SearchableQuerySet):
         return super().search(query)
 
     def in_subtree(self, unit):
+        if unit.depth == 1:  # the whole tree: no join needed
+            return self.all()
         return self.filter(unit__path__gte=unit.path, unit__path__lt=tree.successor(unit.path))
 
 
@@ -165,7 +169,10 @@ class Person(models.Model):
         ordering = ["full_name", "identifier"]
         verbose_name = _("quân nhân")
         verbose_name_plural = _("quân số")
-        indexes = [models.Index(fields=["unit", "category"], name="org_person_unit_category")]
+        indexes = [
+            models.Index(fields=["unit", "category"], name="org_person_unit_category"),
+            models.Index(fields=["full_name", "identifier"], name="org_person_name"),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.identifier})"

@@ -178,7 +178,7 @@ def dissolve_unit(user, unit: Unit, on_date, successor: Unit | None = None, note
     move audited). The unit itself stays in the tree, inactive, valid until
     ``on_date``, so past reports and audit records still point at it.
     """
-    unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     if unit.parent_id is None:
         raise DomainError("Không thể giải thể đơn vị gốc.")
     _require(user, Action.CHANGE_UNIT, unit.parent)
@@ -368,7 +368,7 @@ def create_person(user, **data) -> Person:
 
 @transaction.atomic
 def update_person(user, person: Person, **changes) -> Person:
-    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     _require(user, Action.CHANGE_PERSON, person.unit)
     data = {f: getattr(person, f) for f in PERSON_FIELDS} | changes
     if data["unit"] is not None and data["unit"].pk != person.unit_id:

@@ -59,3 +59,28 @@ def test_seed_scale_small(db):
         frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         by_links.update(frontier)
     assert set(Unit.objects.subtree(some).values_list("pk", flat=True)) == by_links
+
+
+def test_postgres_has_trigram_search_indexes(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("trigram indexes exist on PostgreSQL only")
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%search_trgm'")
+        assert {r[0] for r in cur.fetchall()} == {"org_person_search_trgm", "org_unit_search_trgm"}
+
+
+def test_only_one_root(db):
+    import pytest
+    from django.db import IntegrityError
+
+    from dxhub.org import bulk
+
+    bulk.insert_units([{"code": "BQP", "parent": None, "name": "Bộ Quốc phòng", "kind": "bo"}])
+    with pytest.raises(ValueError):
+        bulk.insert_units([{"code": "GOC2", "parent": None, "name": "Gốc thứ hai", "kind": "bo"}])
+    with pytest.raises(IntegrityError):
+        Unit(code="GOC3", name="Gốc ba", kind="bo", path="0002", depth=1).save()
