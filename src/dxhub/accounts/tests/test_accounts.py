@@ -20,6 +20,7 @@ def test_login_and_logout(client, org):
     response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
+    assert AuditEvent.objects.get(action="login").username == "admin"
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("core:home")).status_code == 302
 
@@ -36,6 +37,8 @@ def test_lockout_after_repeated_failures(client, org, settings):
     assert response.status_code == 429
     assert "tạm thời bị khóa" in response.content.decode()
     assert client.get(reverse("core:home")).status_code == 302
+    event = AuditEvent.objects.filter(action="security").first()
+    assert event.object_repr == "admin" and event.after["event"] == "locked_out"
 
 
 def test_password_change_is_audited(client, org):
