@@ -94,13 +94,27 @@ def fmt_ms(value) -> str:
     return "—" if value is None else f"{value:,.1f}"
 
 
-def combined_markdown(results: dict[str, dict], args) -> str:
+def code_version() -> str:
+    """The commit measured, flagged when ``src`` has uncommitted changes."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{sha}{' + uncommitted changes in src/' if dirty else ''}"
+
+
+def combined_markdown(results: dict[str, dict], args, version: str) -> str:
     dbs = [db for db in ("sqlite", "postgres") if db in results]
     lines = [
         f"## dxhub benchmark — {args.units:,} units, {args.people:,} people, "
         f"median and p95 of {args.repeat} runs after one warm-up (ms)",
         "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPU cores; p95 is nearest-rank"
+        f"Code {version}. Run {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPU cores; p95 is nearest-rank"
         + (f" (with {args.repeat} runs: the slowest)." if args.repeat < 20 else "."),
         "",
     ]
@@ -151,6 +165,7 @@ def combined_markdown(results: dict[str, dict], args) -> str:
 def main_parent(args) -> int:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    version = code_version()
     results = {}
     for db in dbs:
         data = run_worker(db, args)
@@ -158,7 +173,7 @@ def main_parent(args) -> int:
             results[db] = data
     if not results:
         return 1
-    md = combined_markdown(results, args)
+    md = combined_markdown(results, args, version)
     (OUT_DIR / "results.md").write_text(md, encoding="utf-8")
     print("\n" + md)
     print(f"(written to {OUT_DIR / 'results.md'})")

@@ -26,21 +26,19 @@ def scope_paths(user, action: str) -> list[str]:
         return []
     cache = user.__dict__.setdefault(_CACHE_ATTR, {})
     if action not in cache:
+        if "roles" not in cache:  # one query per user and request, whatever the actions asked
+            cache["roles"] = _role_paths(user)
         allowed = roles_allowing(action)
-        if user.is_superuser:
-            from dxhub.org.models import Unit
-
-            paths = list(Unit.objects.filter(depth=1).values_list("path", flat=True))
-        else:
-            paths = sorted(
-                {
-                    a.unit.path
-                    for a in user.role_assignments.filter(is_active=True).select_related("unit")
-                    if a.role in allowed
-                }
-            )
-        cache[action] = _outermost(paths)
+        cache[action] = _outermost([path for role, path in cache["roles"] if role in allowed or role == "*"])
     return cache[action]
+
+
+def _role_paths(user) -> list[tuple[str, str]]:
+    if user.is_superuser:
+        from dxhub.org.models import Unit
+
+        return [("*", p) for p in Unit.objects.filter(depth=1).values_list("path", flat=True)]
+    return list(user.role_assignments.filter(is_active=True).values_list("role", "unit__path"))
 
 
 def forget(user) -> None:

@@ -68,8 +68,9 @@ def insert_units(specs: Iterable[dict]) -> list[Unit]:
 
 
 def insert_people_fast(rows: Iterable[tuple], batch: int = 5000) -> int:
-    """Raw multi-row insert for scale data: rows are (identifier, full_name, gender,
-    birth_year, category, rank, position, unit_id). Skips Django model overhead."""
+    """Bulk insert for scale data, skipping model overhead: rows are (identifier,
+    full_name, gender, birth_year, category, rank, position, unit_id). PostgreSQL
+    takes them through COPY; SQLite through multi-row executemany."""
     table = Person._meta.db_table
     cols = (
         "identifier",
@@ -85,13 +86,24 @@ def insert_people_fast(rows: Iterable[tuple], batch: int = 5000) -> int:
         "updated_at",
     )
     now = timezone.now()
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
-    total = 0
-    buf = []
-    with connection.cursor() as cur:
+
+    def prepared():
         for r in rows:
             ident, name = r[0], nfc(r[1])
-            buf.append((ident, name, r[2], r[3], r[4], r[5], nfc(r[6]), r[7], True, search_key(name, ident), now))
+            yield (ident, name, r[2], r[3], r[4], r[5], nfc(r[6]), r[7], True, search_key(name, ident), now)
+
+    total = 0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in prepared():
+                    copy.write_row(row)
+                    total += 1
+            return total
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+        buf = []
+        for row in prepared():
+            buf.append(row)
             if len(buf) >= batch:
                 cur.executemany(sql, buf)
                 total += len(buf)

@@ -132,7 +132,9 @@ class PersonQuerySet(SearchableQuerySet):
         digits = normalise(query)
         if len(digits) >= 4 and digits.isdigit():
             return self.filter(identifier__startswith=digits)
-        return super().search(query)
+        # As a subquery, so the planner finds the matches first and sorts them after,
+        # instead of walking the name index row by row until a page is full (SQLite).
+        return self.filter(pk__in=SearchableQuerySet.search(Person.objects.all(), query).values("pk"))
 
     def in_subtree(self, unit):
         if unit.depth == 1:  # the whole tree: no join needed
@@ -170,7 +172,9 @@ class Person(models.Model):
         verbose_name = _("quân nhân")
         verbose_name_plural = _("quân số")
         indexes = [
-            models.Index(fields=["unit", "category"], name="org_person_unit_category"),
+            # headcounts: by category within a subtree, and over the whole tree
+            models.Index(fields=["unit", "is_active", "category"], name="org_person_unit_active_cat"),
+            models.Index(fields=["is_active", "category"], name="org_person_active_cat"),
             models.Index(fields=["full_name", "identifier"], name="org_person_name"),
         ]
 

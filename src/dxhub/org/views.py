@@ -31,7 +31,7 @@ def _form_errors(form, exc: DomainError):
 
 def _with_counts(qs):
     return qs.annotate(n_children=Count("children", distinct=True)).only(
-        "id", "code", "name", "short_name", "kind", "depth", "path", "is_active"
+        "id", "parent_id", "code", "name", "short_name", "kind", "depth", "path", "is_active"
     )
 
 
@@ -63,10 +63,10 @@ def unit_search(request):
 def _attach_paths(units):
     """Give each unit ``path_names`` (its ancestors' short names) in one query."""
     wanted = {p for u in units for p in tree.ancestor_paths(u.path)}
-    names = dict(Unit.objects.filter(path__in=wanted).values_list("path", "short_name")) if wanted else {}
-    full = dict(Unit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    rows = Unit.objects.filter(path__in=wanted).values_list("path", "short_name", "name") if wanted else []
+    names = {path: short or name for path, short, name in rows}
     for u in units:
-        u.path_names = [names.get(p) or full.get(p, "") for p in tree.ancestor_paths(u.path)]
+        u.path_names = [names.get(p, "") for p in tree.ancestor_paths(u.path)]
 
 
 # --- unit ---------------------------------------------------------------------

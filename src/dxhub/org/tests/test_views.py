@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dxhub.audit.models import AuditEvent
-from dxhub.org import identifiers
+from dxhub.org import identifiers, services
 from dxhub.org.models import Person, Unit
 
 
@@ -222,3 +222,22 @@ def test_moving_a_person_out_of_scope_is_refused(client_for, org):
     assert "ngoài phạm vi" in html
     person.refresh_from_db()
     assert person.unit.code == "HVHC-CNTT"
+
+
+def test_tree_fragment_and_unit_page_queries_do_not_grow_with_children(client_for, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for("admin")
+    root = org.unit("BQP")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url, HTTP_HX_REQUEST="true").status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [reverse("org:tree_children", args=[root.pk]), reverse("org:unit", args=[root.pk])]
+    before = [count(u) for u in urls]
+    for i in range(12):
+        services.create_unit(org.users["admin"], root, code=f"N{i}", name=f"Đơn vị {i}", kind="co_quan")
+    assert [count(u) for u in urls] == before
