@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -132,8 +132,10 @@ class PersonQuerySet(SearchableQuerySet):
         digits = normalise(query)
         if len(digits) >= 4 and digits.isdigit():
             return self.filter(identifier__startswith=digits)
-        # As a subquery, so the planner finds the matches first and sorts them after,
-        # instead of walking the name index row by row until a page is full (SQLite).
+        if connections[self.db].vendor == "postgresql":
+            return super().search(query)  # the trigram index finds the matches, then a top-N sort
+        # SQLite: as a subquery, so the matches are found first and sorted after, instead
+        # of walking the name index row by row until a page is full (see bench/).
         return self.filter(pk__in=SearchableQuerySet.search(Person.objects.all(), query).values("pk"))
 
     def in_subtree(self, unit):
