@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import scope_paths
-from dxhub.core.paging import paginate
+from dxhub.core.paging import paginate, query_without_page
 from dxhub.core.text import nfc
 from dxhub.org import tree
 from dxhub.org.models import Unit
@@ -52,15 +52,13 @@ def audit_list(request):
             qs = qs.filter(at__lt=_day_start(d["date_to"] + dt.timedelta(days=1)))
         if d["action"]:
             qs = qs.filter(action=d["action"])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/audit_list.html",
         {
             "form": form,
             "page": paginate(request, qs.order_by("-seq")),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
         },
     )
 

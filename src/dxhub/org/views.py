@@ -10,7 +10,7 @@ from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import covers, scope_paths
 from dxhub.audit.models import AuditEvent
 from dxhub.core.errors import DomainError
-from dxhub.core.paging import paginate
+from dxhub.core.paging import paginate, query_without_page
 from dxhub.core.text import nfc
 
 from . import people_io, services, tree
@@ -128,11 +128,18 @@ def unit_edit(request, pk):
     return render(request, "org/unit_form.html", {"form": form, "parent": unit.parent, "unit": unit})
 
 
-@login_required
-def unit_move(request, pk):
+def _unit_changeable_at_parent(request, pk) -> Unit:
+    """A unit whose place in the tree the user may change (moving, dissolving): that
+    right is held on its parent. Anything else is 404."""
     unit = Unit.objects.select_related("parent").get_in_scope(request.user, Action.VIEW, pk=pk)
     if unit.parent is None or not covers(request.user, Action.CHANGE_UNIT, unit.parent):
         raise Http404
+    return unit
+
+
+@login_required
+def unit_move(request, pk):
+    unit = _unit_changeable_at_parent(request, pk)
     form = MoveUnitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,9 +154,7 @@ def unit_move(request, pk):
 
 @login_required
 def unit_dissolve(request, pk):
-    unit = Unit.objects.select_related("parent").get_in_scope(request.user, Action.VIEW, pk=pk)
-    if unit.parent is None or not covers(request.user, Action.CHANGE_UNIT, unit.parent):
-        raise Http404
+    unit = _unit_changeable_at_parent(request, pk)
     form = DissolveUnitForm(request.POST or None, user=request.user, initial={"on_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -206,8 +211,6 @@ def _people_queryset(request):
 def people_list(request):
     form, qs, unit = _people_queryset(request)
     page = paginate(request, qs.order_by("full_name", "identifier"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "org/people_list.html",
@@ -215,7 +218,7 @@ def people_list(request):
             "form": form,
             "page": page,
             "unit": unit,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_import": bool(scope_paths(request.user, Action.CHANGE_PERSON)),
         },
     )
