@@ -66,6 +66,16 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    @property
+    def object_type_label(self) -> str:
+        """The kind of object in Vietnamese ("đơn vị", "quân nhân"), for pages."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
 
 class AuditHead(models.Model):
     """The single row that serialises appends to the chain (locked FOR UPDATE)."""
