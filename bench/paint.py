@@ -47,7 +47,12 @@ def main() -> None:
         "print(Unit.objects.count(), Unit.objects.get(depth=1).pk)"
     )
     out = subprocess.run(
-        [py, "manage.py", "shell", "-v", "0", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [py, "manage.py", "shell", "-v", "0", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     units, root_id = int(out[0]), int(out[1])
     port = free_port()
