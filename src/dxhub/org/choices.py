@@ -39,9 +39,10 @@ class PersonnelCategory(models.TextChoices):
 RANKS: list[tuple[str, str, tuple[str, ...]]] = [
     ("binh_nhi", "Binh nhì", ("hsq_bs",)),
     ("binh_nhat", "Binh nhất", ("hsq_bs",)),
-    ("ha_si", "Hạ sĩ", ("hsq_bs",)),
-    ("trung_si", "Trung sĩ", ("hsq_bs",)),
-    ("thuong_si", "Thượng sĩ", ("hsq_bs",)),
+    # Cadets of officer schools hold NCO ranks while they study.
+    ("ha_si", "Hạ sĩ", ("hsq_bs", "hoc_vien")),
+    ("trung_si", "Trung sĩ", ("hsq_bs", "hoc_vien")),
+    ("thuong_si", "Thượng sĩ", ("hsq_bs", "hoc_vien")),
     ("thieu_uy", "Thiếu úy", ("si_quan", "qncn", "hoc_vien")),
     ("trung_uy", "Trung úy", ("si_quan", "qncn")),
     ("thuong_uy", "Thượng úy", ("si_quan", "qncn")),

@@ -80,7 +80,7 @@ def import_people(user, upload) -> ImportResult:
             "position": nfc(raw.get("position")),
             "unit": unit,
         }
-        row_errors = services.check_person(data)
+        row_errors = services.check_person(data, existing.get(ident))
         if data["gender"] is None:
             row_errors["gender"] = f"Giới tính “{raw.get('gender')}” không hợp lệ (Nam/Nữ)."
         if data["category"] is None:

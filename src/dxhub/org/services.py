@@ -69,6 +69,8 @@ def create_unit(user, parent: Unit | None, **values) -> Unit:
             raise DomainError("Chỉ có một đơn vị gốc; hãy chọn đơn vị cấp trên.")
     else:
         _require(user, Action.CHANGE_UNIT, parent)
+        if not parent.is_active:
+            raise DomainError(f"“{parent.name}” đã ngừng hoạt động; không thể thêm đơn vị trực thuộc.")
     errors = _check_unit(values)
     if errors:
         raise DomainError("Thông tin đơn vị chưa hợp lệ.", errors)
@@ -123,6 +125,8 @@ def move_unit(user, unit: Unit, new_parent: Unit) -> Unit:
         raise DomainError(
             f"Không thể chuyển “{unit.name}” vào chính nó hoặc vào đơn vị cấp dưới của nó (“{new_parent.name}”)."
         )
+    if not new_parent.is_active:
+        raise DomainError(f"“{new_parent.name}” đã ngừng hoạt động; không thể chuyển đơn vị vào đó.")
     if new_parent.pk == unit.parent_id:
         raise DomainError(f"“{unit.name}” đã trực thuộc “{new_parent.name}”.")
     old_path, old_parent_id, old_depth = unit.path, unit.parent_id, unit.depth
@@ -320,8 +324,11 @@ def check_person(data: dict, existing: Person | None = None) -> dict[str, str]:
         else:
             if not 1940 <= by <= 2012:
                 errors["birth_year"] = f"Năm sinh {by} nằm ngoài khoảng hợp lệ (1940–2012)."
-    if data.get("unit") is None:
+    unit = data.get("unit")
+    if unit is None:
         errors.setdefault("unit", "Chưa chọn đơn vị.")
+    elif not unit.is_active and (existing is None or existing.unit_id != unit.pk):
+        errors["unit"] = f"Đơn vị “{unit.name}” đã ngừng hoạt động; không thể bổ sung quân nhân vào đơn vị này."
     return errors
 
 

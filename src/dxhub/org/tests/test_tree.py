@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from conftest import TREE
 from dxhub.audit.models import AuditEvent
 from dxhub.core.errors import DomainError, NotInScope
-from dxhub.org import services, tree
+from dxhub.org import identifiers, services, tree
 from dxhub.org.models import Unit
 
 
@@ -180,3 +180,30 @@ def test_dissolve_without_successor_needs_an_empty_unit(org):
         services.dissolve_unit(
             org.users["qtv_hvhc"], org.unit("HVHC-TD1"), dt.date(2025, 7, 1), successor=org.unit("BTL86")
         )
+
+
+def test_dissolved_units_take_no_new_units_or_people(org):
+    import datetime as dt
+
+    from dxhub.org.models import Person
+
+    admin = org.users["admin"]
+    cntt = org.unit("HVHC-CNTT")
+    services.dissolve_unit(admin, cntt, dt.date(2025, 7, 1), successor=org.unit("HVHC"))
+    cntt.refresh_from_db()
+    with pytest.raises(DomainError, match="ngừng hoạt động"):
+        services.create_unit(admin, cntt, code="X", name="X", kind="co_quan")
+    with pytest.raises(DomainError, match="ngừng hoạt động"):
+        services.move_unit(admin, org.unit("HVHC-TD1"), cntt)
+    with pytest.raises(DomainError) as exc:
+        services.create_person(
+            admin, identifier=identifiers.make(21, 99990), full_name="A", category="si_quan", unit=cntt
+        )
+    assert "ngừng hoạt động" in str(exc.value.problems)
+    # someone who stayed on the dissolved unit's rolls (inactive) can still be corrected
+    leftover = Person(
+        identifier=identifiers.make(21, 99991), full_name="Người Cũ", category="si_quan", unit=cntt, is_active=False
+    )
+    leftover.save()
+    services.update_person(admin, leftover, full_name="Người Cũ Đã Sửa")
+    assert Person.objects.get(pk=leftover.pk).full_name == "Người Cũ Đã Sửa"
