@@ -175,6 +175,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- background tasks -----------------------------------------------------
+# Lists longer than this are exported by the task worker, with a progress page.
+DXHUB_SYNC_EXPORT_MAX_ROWS = env_int("DXHUB_SYNC_EXPORT_MAX_ROWS", 20_000)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- mail -----------------------------------------------------------------

@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Xóa")
         MOVE = "move", _("Chuyển đơn vị")
         IMPORT = "import", _("Nhập từ tệp")
+        EXPORT = "export", _("Xuất dữ liệu")
         LOGIN = "login", _("Đăng nhập")
         SECURITY = "security", _("An ninh tài khoản")
 

@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
 
 from dxhub.accounts.roles import Action
 from dxhub.org.models import Person, Unit
 
 from .context_processors import MODULES
+from .models import Job
 
 
 @login_required
@@ -37,3 +38,17 @@ def coming_soon(request, module):
     if module not in names:
         raise Http404
     return render(request, "core/coming_soon.html", {"module_name": names[module]})
+
+
+@login_required
+def job_detail(request, pk):
+    """A background job's progress; the page polls itself (htmx) until the job ends."""
+    job = get_object_or_404(Job, pk=pk, user=request.user)
+    template = "core/_job_status.html" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request, pk):
+    job = get_object_or_404(Job, pk=pk, user=request.user, status=Job.Status.DONE)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

@@ -138,11 +138,31 @@ def _write(parsed, existing) -> ImportResult:
     return ImportResult(len(created), updated, unchanged)
 
 
-def export_rows(queryset):
+def filter_people(user, *, q: str = "", unit_code: str = "", category: str = ""):
+    """People in the user's view scope, narrowed as the people list and its exports are.
+
+    Returns (queryset, unit or None); an unknown or out-of-scope unit code is a
+    DomainError, never an empty result that would hide the mistake.
+    """
+    qs = Person.objects.restrict(user, Action.VIEW).select_related("unit")
+    unit = None
+    if unit_code:
+        unit = Unit.objects.restrict(user, Action.VIEW).filter(code=nfc(unit_code).upper()).first()
+        if unit is None:
+            raise DomainError("Mã đơn vị không tồn tại hoặc ngoài phạm vi của bạn.", {"unit": "không hợp lệ"})
+        qs = qs.in_subtree(unit)
+    if category:
+        qs = qs.filter(category=category)
+    if q:
+        qs = qs.search(q)
+    return qs, unit
+
+
+def export_rows(queryset, on_row=None):
     qs = queryset.select_related("unit").order_by("unit__path", "full_name")
     cats = dict(PersonnelCategory.choices)
     ranks = dict(Rank.choices)
-    for p in qs.iterator(chunk_size=2000):
+    for n, p in enumerate(qs.iterator(chunk_size=2000), start=1):
         yield [
             p.identifier,
             p.full_name,
@@ -154,13 +174,29 @@ def export_rows(queryset):
             p.unit.code,
             p.unit.name,
         ]
+        if on_row is not None:
+            on_row(n)
 
 
-def export_people_xlsx(queryset) -> bytes:
-    return xlsx.write_xlsx(
-        "Quân số", list(COLUMNS.values()), export_rows(queryset), widths=(16, 28, 9, 9, 22, 14, 30, 16, 40)
+EXPORT_WIDTHS = (16, 28, 9, 9, 22, 14, 30, 16, 40)
+
+
+def export_people(queryset, fmt: str, on_row=None) -> bytes:
+    """The people as an .xlsx or .csv file (same columns as the import)."""
+    rows = export_rows(queryset, on_row)
+    if fmt == "xlsx":
+        return xlsx.write_xlsx("Quân số", list(COLUMNS.values()), rows, widths=EXPORT_WIDTHS)
+    if fmt == "csv":
+        return xlsx.write_csv(list(COLUMNS.values()), rows)
+    raise ValueError(fmt)
+
+
+def record_export(user, filters: dict, fmt: str, count: int) -> None:
+    """Exports of personal data are security events: who took which list, and how big."""
+    audit.record(
+        "export",
+        None,
+        object_type="org.person",
+        object_repr=f"Xuất danh sách quân số ({count} người, {fmt})",
+        after={"filters": filters, "format": fmt, "rows": count},
     )
-
-
-def export_people_csv(queryset) -> bytes:
-    return xlsx.write_csv(list(COLUMNS.values()), export_rows(queryset))

@@ -1,19 +1,22 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import covers, scope_paths
 from dxhub.audit.models import AuditEvent
+from dxhub.core import jobs
 from dxhub.core.errors import DomainError
 from dxhub.core.paging import paginate, query_without_page
 from dxhub.core.text import nfc
 
-from . import people_io, services, tree
+from . import people_io, services, tasks, tree
 from .forms import DissolveUnitForm, MoveUnitForm, PeopleFilterForm, PeopleImportForm, PersonForm, UnitForm
 from .models import Person, Unit
 
@@ -189,27 +192,22 @@ def unit_delete(request, pk):
 
 def _people_queryset(request):
     form = PeopleFilterForm(request.GET or None)
-    qs = Person.objects.restrict(request.user, Action.VIEW).select_related("unit")
-    unit = None
+    filters = {"q": "", "unit": "", "category": ""}
     if form.is_valid():
-        data = form.cleaned_data
-        if data["unit"]:
-            unit = Unit.objects.restrict(request.user, Action.VIEW).filter(code=nfc(data["unit"]).upper()).first()
-            if unit is None:
-                form.add_error("unit", "Mã đơn vị không tồn tại hoặc ngoài phạm vi của bạn.")
-                qs = qs.none()
-            else:
-                qs = qs.in_subtree(unit)
-        if data["category"]:
-            qs = qs.filter(category=data["category"])
-        if data["q"]:
-            qs = qs.search(data["q"])
-    return form, qs, unit
+        filters = {k: form.cleaned_data[k] or "" for k in filters}
+    try:
+        qs, unit = people_io.filter_people(
+            request.user, q=filters["q"], unit_code=filters["unit"], category=filters["category"]
+        )
+    except DomainError as exc:
+        form.add_error("unit", exc.message)
+        qs, unit = Person.objects.none(), None
+    return form, qs, unit, filters
 
 
 @login_required
 def people_list(request):
-    form, qs, unit = _people_queryset(request)
+    form, qs, unit, _filters = _people_queryset(request)
     page = paginate(request, qs.order_by("full_name", "identifier"))
     return render(
         request,
@@ -224,19 +222,37 @@ def people_list(request):
     )
 
 
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
 @login_required
 def people_export(request, fmt):
-    _form, qs, _unit = _people_queryset(request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "xlsx":
-        body = people_io.export_people_xlsx(qs)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "csv":
-        body = people_io.export_people_csv(qs)
-        ctype = "text/csv; charset=utf-8"
-    else:
+    """Small lists download at once; large ones go to the task worker with a progress page."""
+    if fmt not in EXPORT_TYPES:
         raise Http404
-    response = HttpResponse(body, content_type=ctype)
+    form, qs, _unit, filters = _people_queryset(request)
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{reverse('org:people')}?{query_without_page(request)}")
+    count = qs.count()
+    if count > settings.DXHUB_SYNC_EXPORT_MAX_ROWS:
+        job = jobs.start(
+            request.user,
+            "people_export",
+            f"Xuất danh sách quân số ({count:,} người, {fmt})".replace(",", "."),
+            tasks.export_people,
+            filters | {"format": fmt},
+        )
+        return redirect("core:job", pk=job.pk)
+    body = people_io.export_people(qs, fmt)
+    people_io.record_export(request.user, filters, fmt, count)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="quan-so-{stamp}.{fmt}"'
     return response
 
