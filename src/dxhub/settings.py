@@ -150,6 +150,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["dxhub.formats"]
 
 # --- static ---------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -9,7 +9,7 @@ from dxhub.accounts.scoping import scope_paths
 from dxhub.audit import services as audit
 from dxhub.core import xlsx
 from dxhub.core.errors import DomainError
-from dxhub.core.text import nfc
+from dxhub.core.text import nfc, number
 
 from . import identifiers, services
 from .choices import PersonnelCategory, Rank
@@ -51,9 +51,7 @@ def import_people(user, upload) -> ImportResult:
     """
     sheet = xlsx.read_table(upload, COLUMNS, REQUIRED)
     if len(sheet.rows) > MAX_ROWS:
-        raise DomainError(
-            f"Tệp có {len(sheet.rows):,} dòng, vượt giới hạn {MAX_ROWS:,} dòng mỗi lần nhập.".replace(",", ".")
-        )
+        raise DomainError(f"Tệp có {number(len(sheet.rows))} dòng, vượt giới hạn {number(MAX_ROWS)} dòng mỗi lần nhập.")
 
     def where(row, key):
         return f"Trang “{sheet.name}”, dòng {row}, cột {xlsx.column_letter(COLUMNS, key, sheet)} ({COLUMNS[key]})"
@@ -197,6 +195,6 @@ def record_export(user, filters: dict, fmt: str, count: int) -> None:
         "export",
         None,
         object_type="org.person",
-        object_repr=f"Xuất danh sách quân số ({count} người, {fmt})",
+        object_repr=f"Xuất danh sách quân số ({number(count)} người, {fmt})",
         after={"filters": filters, "format": fmt, "rows": count},
     )

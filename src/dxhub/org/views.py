@@ -14,7 +14,7 @@ from dxhub.audit.models import AuditEvent
 from dxhub.core import jobs
 from dxhub.core.errors import DomainError
 from dxhub.core.paging import paginate, query_without_page
-from dxhub.core.text import nfc
+from dxhub.core.text import nfc, number
 
 from . import people_io, services, tasks, tree
 from .forms import DissolveUnitForm, MoveUnitForm, PeopleFilterForm, PeopleImportForm, PersonForm, UnitForm
@@ -244,7 +244,7 @@ def people_export(request, fmt):
         job = jobs.start(
             request.user,
             "people_export",
-            f"Xuất danh sách quân số ({count:,} người, {fmt})".replace(",", "."),
+            f"Xuất danh sách quân số ({number(count)} người, {fmt})",
             tasks.export_people,
             filters | {"format": fmt},
         )

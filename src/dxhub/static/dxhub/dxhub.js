@@ -14,7 +14,8 @@ document.addEventListener("submit", function (e) {
   var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
-// Unit tree: the first click loads children through htmx, every click shows or hides them.
+// Unit tree: the first opening loads the children (htmx.ajax, delegated, so a node
+// swapped in a moment ago works at once); later clicks show or hide them.
 document.addEventListener("click", function (e) {
   var btn = e.target.closest("[data-dx-toggle]");
   if (!btn) { return; }
@@ -23,4 +24,10 @@ document.addEventListener("click", function (e) {
   btn.setAttribute("aria-expanded", open ? "true" : "false");
   btn.querySelector("i").className = open ? "ti ti-chevron-down" : "ti ti-chevron-right";
   list.hidden = !open;
+  var url = btn.getAttribute("data-dx-url");
+  if (open && url && !list.hasAttribute("data-loaded")) {
+    list.setAttribute("data-loaded", "");
+    list.innerHTML = "<li class=\"text-secondary\">…</li>";
+    htmx.ajax("GET", url, { target: list, swap: "innerHTML" });
+  }
 });
