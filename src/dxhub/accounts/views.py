@@ -14,8 +14,8 @@ from dxhub.core.errors import DomainError
 from dxhub.core.paging import paginate
 from dxhub.core.text import nfc
 
-from . import services
-from .forms import GrantRoleForm, LoginForm, NewUserForm, TokenForm
+from . import services, two_factor
+from .forms import GrantRoleForm, LoginForm, NewUserForm, TokenForm, TwoFactorForm
 from .models import ApiToken, RoleAssignment, User
 from .roles import Action
 from .scoping import covers, path_q, scope_paths
@@ -61,6 +61,41 @@ def profile(request):
             "tokens": tokens,
             "form": form,
             "new_secret": new_secret,
+            "two_factor_on": two_factor.confirmed_device(request.user) is not None,
+        },
+    )
+
+
+@login_required
+def two_factor_page(request):
+    """Turn two-factor sign-in on (scan the QR code, confirm a code) or off (confirm a code)."""
+    user = request.user
+    device = two_factor.confirmed_device(user)
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        try:
+            if device is None:
+                two_factor.confirm(user, token)
+                messages.success(
+                    request, "Đã bật xác thực hai lớp. Từ lần đăng nhập sau, hãy nhập thêm mã từ ứng dụng."
+                )
+            else:
+                two_factor.disable(user, token)
+                messages.success(request, "Đã tắt xác thực hai lớp.")
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+        else:
+            return redirect("accounts:profile")
+    pending = None if device else two_factor.pending_device(user, create=True)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": form,
+            "enabled": device is not None,
+            "qr": two_factor.qr_svg_data_uri(pending) if pending else None,
+            "key": two_factor.base32_key(pending) if pending else None,
         },
     )
 
