@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

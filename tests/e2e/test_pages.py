@@ -77,3 +77,15 @@ def test_phone_layout_has_menu(chromium, live_server, org, shot, transactional_d
     expect(menu.get_by_role("link", name="Quân số")).to_be_visible()
     shot(page, "phone-menu")
     context.close()
+
+
+def test_api_docs_render_from_local_files(page, live_server, org):
+    external, errors = [], []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    login(page, live_server, "admin", PASSWORD)
+    page.goto(f"{live_server.url}/api/docs")
+    expect(page.locator(".swagger-ui .title")).to_contain_text("dxhub API")
+    expect(page.get_by_text("/api/v1/people/{pk}").first).to_be_visible()
+    assert external == [], external
+    assert not [e for e in errors if "Content Security Policy" in e], errors

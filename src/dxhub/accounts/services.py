@@ -10,7 +10,7 @@ from dxhub.core.text import nfc
 
 from . import scoping
 from .models import ApiToken, RoleAssignment, User
-from .roles import Action, Role
+from .roles import PERMISSIONS, Action, Role
 
 
 def _require_manage(actor, unit):
@@ -50,13 +50,31 @@ def create_user(
     return user
 
 
+def actions_of(role: str) -> set[str]:
+    return {action for action, roles in PERMISSIONS.items() if role in roles}
+
+
+def _require_can_hand_out(actor, unit, role: str) -> None:
+    """One may grant or revoke a role on a unit only if one holds, on that unit,
+    every right the role gives (a unit admin cannot make reviewers or system admins)."""
+    _require_manage(actor, unit)
+    if actor is None or actor.is_superuser:
+        return
+    missing = actions_of(role) - {a for a in PERMISSIONS if scoping.covers(actor, a, unit)}
+    if missing:
+        raise DomainError(
+            f"Bạn không thể cấp hoặc thu hồi vai trò “{Role(role).label}” trên đơn vị này: "
+            "vai trò đó có quyền mà chính bạn không có."
+        )
+
+
 @transaction.atomic
 def grant_role(actor, user: User, unit, role: str) -> RoleAssignment:
     if role not in Role.values:
         raise DomainError("Vai trò không hợp lệ.")
-    _require_manage(actor, unit)
-    if role == Role.SYSTEM_ADMIN and actor is not None and not (actor.is_superuser or _is_system_admin(actor)):
-        raise DomainError("Chỉ quản trị hệ thống mới được cấp vai trò quản trị hệ thống.")
+    if actor is not None and actor.pk == user.pk and not actor.is_superuser:
+        raise DomainError("Không thể tự cấp vai trò cho chính mình; hãy đề nghị quản trị cấp trên.")
+    _require_can_hand_out(actor, unit, role)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if not created and not assignment.is_active:
         assignment.is_active = True
@@ -68,13 +86,9 @@ def grant_role(actor, user: User, unit, role: str) -> RoleAssignment:
     return assignment
 
 
-def _is_system_admin(user) -> bool:
-    return user.role_assignments.filter(role=Role.SYSTEM_ADMIN, is_active=True).exists()
-
-
 @transaction.atomic
 def revoke_role(actor, assignment: RoleAssignment) -> None:
-    _require_manage(actor, assignment.unit)
+    _require_can_hand_out(actor, assignment.unit, assignment.role)
     before = audit.snapshot(assignment)
     assignment.is_active = False
     assignment.save(update_fields=["is_active"])

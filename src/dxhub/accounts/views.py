@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -31,6 +32,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
         services.record_password_change(self.request.user)
@@ -111,10 +113,11 @@ def token_revoke(request, pk):
 
 
 def _managed_users(user):
-    paths = scope_paths(user, Action.MANAGE_ACCOUNTS)
-    in_scope = RoleAssignment.objects.filter(path_q(paths, "unit__path"), is_active=True)
-    return User.objects.filter(pk__in=in_scope.values("user_id")).prefetch_related(
-        Prefetch("role_assignments", queryset=RoleAssignment.objects.filter(is_active=True).select_related("unit"))
+    """Accounts holding a role inside the user's account-management scope, with only
+    those roles attached (roles elsewhere are not the manager's business)."""
+    in_scope = RoleAssignment.objects.filter(path_q(scope_paths(user, Action.MANAGE_ACCOUNTS), "unit__path"))
+    return User.objects.filter(pk__in=in_scope.filter(is_active=True).values("user_id")).prefetch_related(
+        Prefetch("role_assignments", queryset=in_scope.filter(is_active=True).select_related("unit"))
     )
 
 
@@ -165,6 +168,10 @@ def role_revoke(request, pk):
     assignment = RoleAssignment.objects.select_related("unit", "user").filter(pk=pk, is_active=True).first()
     if assignment is None or not covers(request.user, Action.MANAGE_ACCOUNTS, assignment.unit):
         raise Http404
-    services.revoke_role(request.user, assignment)
-    messages.success(request, "Đã thu hồi vai trò.")
+    try:
+        services.revoke_role(request.user, assignment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã thu hồi vai trò.")
     return redirect("accounts:user", pk=assignment.user_id)

@@ -23,7 +23,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith("/api/docs"):
-            response.setdefault("Content-Security-Policy", settings.DXHUB_CSP)
+        response.setdefault("Content-Security-Policy", settings.DXHUB_CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

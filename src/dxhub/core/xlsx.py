@@ -13,7 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import DomainError
-from .text import fold, nfc
+from .text import fold, nfc, number
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -30,14 +30,16 @@ class Sheet:
     name: str
     header: list[str]
     rows: list[tuple[int, dict[str, object]]]  # (Excel row number, {column key: value})
+    present: set[str]  # the column keys the sheet has
 
 
-def read_table(upload, columns: dict[str, str], required: Sequence[str]) -> Sheet:
+def read_table(upload, columns: dict[str, str], required: Sequence[str], max_rows: int = 100_000) -> Sheet:
     """Read the first sheet of an uploaded .xlsx into rows keyed by column key.
 
     ``columns`` maps column key -> Vietnamese header. Headers match without
     accents or case. Raises DomainError with a Vietnamese message for a file
-    that is too big, not an Excel workbook, empty, or missing columns.
+    that is too big, not an Excel workbook, damaged, empty, missing columns, or
+    longer than ``max_rows`` (reading stops there).
     """
     size = getattr(upload, "size", None)
     limit = settings.DXHUB_MAX_UPLOAD_BYTES
@@ -64,36 +66,45 @@ def read_table(upload, columns: dict[str, str], required: Sequence[str]) -> Shee
     except Exception as exc:  # openpyxl raises many types for broken files
         raise DomainError("Không đọc được bảng tính: tệp bị hỏng hoặc không đúng định dạng .xlsx.") from exc
     ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header_row = next(it, None)
-    if header_row is None or not any(c not in (None, "") for c in header_row):
-        raise DomainError(f"Trang tính “{ws.title}” rỗng: không có dòng tiêu đề.")
-    by_folded = {fold(label): key for key, label in columns.items()}
-    by_folded.update({fold(key): key for key in columns})
-    positions: dict[int, str] = {}
-    header = []
-    for idx, cell in enumerate(header_row):
-        label = nfc(cell) if cell is not None else ""
-        header.append(label)
-        key = by_folded.get(fold(label))
-        if key:
-            positions[idx] = key
-    missing = [columns[k] for k in required if k not in positions.values()]
-    if missing:
-        raise DomainError(
-            f"Trang tính “{ws.title}” thiếu cột: " + ", ".join(f"“{m}”" for m in missing) + ".",
-            problems=[f"Thiếu cột “{m}”" for m in missing],
-        )
-    rows = []
-    for number, values in enumerate(it, start=2):
-        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        record = {key: (values[idx] if idx < len(values) else None) for idx, key in positions.items()}
-        rows.append((number, record))
-    wb.close()
+    try:  # read-only workbooks parse the sheet while it is read: damage shows up here
+        it = ws.iter_rows(values_only=True)
+        header_row = next(it, None)
+        if header_row is None or not any(c not in (None, "") for c in header_row):
+            raise DomainError(f"Trang tính “{ws.title}” rỗng: không có dòng tiêu đề.")
+        by_folded = {fold(label): key for key, label in columns.items()}
+        by_folded.update({fold(key): key for key in columns})
+        positions: dict[int, str] = {}
+        header = []
+        for idx, cell in enumerate(header_row):
+            label = nfc(cell) if cell is not None else ""
+            header.append(label)
+            key = by_folded.get(fold(label))
+            if key:
+                positions[idx] = key
+        missing = [columns[k] for k in required if k not in positions.values()]
+        if missing:
+            raise DomainError(
+                f"Trang tính “{ws.title}” thiếu cột: " + ", ".join(f"“{m}”" for m in missing) + ".",
+                problems=[f"Thiếu cột “{m}”" for m in missing],
+            )
+        rows = []
+        for row_no, values in enumerate(it, start=2):
+            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if len(rows) >= max_rows:
+                raise DomainError(
+                    f"Trang tính “{ws.title}” có hơn {number(max_rows)} dòng dữ liệu; hãy chia thành nhiều tệp."
+                )
+            rows.append((row_no, {key: (values[idx] if idx < len(values) else None) for idx, key in positions.items()}))
+    except DomainError:
+        raise
+    except Exception as exc:  # broken XML inside the zip, unsupported content
+        raise DomainError("Không đọc được bảng tính: nội dung tệp bị hỏng hoặc không đúng định dạng .xlsx.") from exc
+    finally:
+        wb.close()
     if not rows:
         raise DomainError(f"Trang tính “{ws.title}” không có dòng dữ liệu nào dưới dòng tiêu đề.")
-    return Sheet(ws.title, header, rows)
+    return Sheet(ws.title, header, rows, set(positions.values()))
 
 
 def column_letter(columns: dict[str, str], key: str, sheet: Sheet | None = None) -> str:

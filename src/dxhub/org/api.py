@@ -5,6 +5,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dxhub.accounts.roles import Action
+from dxhub.audit import services as audit
 from dxhub.core.errors import NotInScope
 
 from . import identifiers, services
@@ -17,7 +18,7 @@ router = Router()
 class Paging(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=10**9)
 
 
 class UnitOut(Schema):
@@ -139,6 +140,18 @@ def list_people(request, unit_id: int | None = None, q: str = "", category: Pers
         qs = qs.search(q)
     if category:
         qs = qs.filter(category=category)
+    # Paging through personal data by API is an export: leave a trace of who took which slice.
+    audit.record(
+        "export",
+        None,
+        object_type="org.person",
+        object_repr="API: danh sách quân số",
+        after={
+            "filters": {"unit_id": unit_id, "q": q, "category": category or ""},
+            "limit": request.GET.get("limit", "50"),
+            "offset": request.GET.get("offset", "0"),
+        },
+    )
     return qs.order_by("full_name", "identifier")
 
 

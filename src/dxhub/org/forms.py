@@ -14,9 +14,7 @@ class UnitForm(forms.Form):
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=80, required=False)
     kind = forms.ChoiceField(label=_("Loại hình"), choices=UnitKind.choices)
     peer_group = forms.ModelChoiceField(label=_("Nhóm tương đồng"), queryset=PeerGroup.objects.all(), required=False)
-    is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
     valid_from = forms.DateField(label=_("Hiệu lực từ"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("Hiệu lực đến"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     @classmethod

@@ -10,6 +10,7 @@ adjacent digits, the two mistakes people make when copying a number by hand.
 """
 
 import re
+import unicodedata
 
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
@@ -24,7 +25,7 @@ _DAMM = (
     (2, 5, 8, 1, 4, 3, 6, 7, 9, 0),
 )
 LENGTH = 12
-_FORMAT = re.compile(r"^\d{12}$")
+_FORMAT = re.compile(r"^[0-9]{12}$", re.ASCII)
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -52,7 +53,9 @@ def normalise(raw) -> str:
         raw = int(raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         return f"{raw:0{LENGTH}d}"
-    return _SEPARATORS.sub("", str(raw or "")).strip()
+    # NFKC turns full-width and other compatibility digits into ASCII, so "２５…" cannot
+    # pass as a second identity beside "25…".
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(raw or ""))).strip()
 
 
 def problem(value: str) -> str | None:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import scope_paths
@@ -49,9 +49,7 @@ def import_people(user, upload) -> ImportResult:
     people in units inside the user's scope, and may only update people who are
     already inside it.
     """
-    sheet = xlsx.read_table(upload, COLUMNS, REQUIRED)
-    if len(sheet.rows) > MAX_ROWS:
-        raise DomainError(f"Tệp có {number(len(sheet.rows))} dòng, vượt giới hạn {number(MAX_ROWS)} dòng mỗi lần nhập.")
+    sheet = xlsx.read_table(upload, COLUMNS, REQUIRED, max_rows=MAX_ROWS)
 
     def where(row, key):
         return f"Trang “{sheet.name}”, dòng {row}, cột {xlsx.column_letter(COLUMNS, key, sheet)} ({COLUMNS[key]})"
@@ -66,19 +64,22 @@ def import_people(user, upload) -> ImportResult:
     parsed: list[tuple[int, dict]] = []
     for row, raw in sheet.rows:
         ident = identifiers.normalise(raw.get("identifier"))
+        current = existing.get(ident)
         unit_code = nfc(raw.get("unit_code")).upper()
         unit = units.get(unit_code)
         data = {
             "identifier": ident,
-            "full_name": nfc(raw.get("full_name")),
-            "gender": services.parse_gender(raw.get("gender")),
-            "birth_year": raw.get("birth_year"),
+            "full_name": raw.get("full_name"),
             "category": services.parse_category(raw.get("category")),
-            "rank": services.parse_rank(raw.get("rank")),
-            "position": nfc(raw.get("position")),
             "unit": unit,
         }
-        row_errors = services.check_person(data, existing.get(ident))
+        # An optional column the sheet does not have keeps what is recorded: it is not a blank.
+        for key, parse in OPTIONAL.items():
+            if key in sheet.present:
+                data[key] = parse(raw.get(key))
+            else:
+                data[key] = getattr(current, key) if current is not None else parse(None)
+        row_errors = services.check_person(data, current)
         if data["gender"] is None:
             row_errors["gender"] = f"Giới tính “{raw.get('gender')}” không hợp lệ (Nam/Nữ)."
         if data["category"] is None:
@@ -88,15 +89,14 @@ def import_people(user, upload) -> ImportResult:
         if unit is None:
             row_errors["unit_code"] = f"Mã đơn vị “{unit_code}” không tồn tại." if unit_code else "Chưa ghi mã đơn vị."
             row_errors.pop("unit", None)
-        elif not any(unit.path.startswith(p) for p in allowed):
+        elif not _in(unit, allowed):
             row_errors["unit_code"] = f"Đơn vị “{unit_code}” nằm ngoài phạm vi quản lý của bạn."
         if ident and "identifier" not in row_errors:
             if ident in seen:
                 row_errors["identifier"] = f"Mã định danh {identifiers.display(ident)} trùng với dòng {seen[ident]}."
             else:
                 seen[ident] = row
-            current = existing.get(ident)
-            if current is not None and not any(current.unit.path.startswith(p) for p in allowed):
+            if current is not None and not _in(current.unit, allowed):
                 row_errors["identifier"] = (
                     f"Mã định danh {identifiers.display(ident)} đã thuộc một quân nhân ngoài phạm vi của bạn."
                 )
@@ -109,21 +109,54 @@ def import_people(user, upload) -> ImportResult:
             "rồi tải lên lại.",
             problems,
         )
-    return _write(parsed, existing)
+    try:
+        return _write(parsed, existing, allowed)
+    except IntegrityError:
+        raise DomainError(_CHANGED_MEANWHILE) from None
+
+
+OPTIONAL = {
+    "gender": services.parse_gender,
+    "birth_year": lambda v: v,
+    "rank": services.parse_rank,
+    "position": nfc,
+}
+_CHANGED_MEANWHILE = (
+    "Trong lúc kiểm tra tệp, dữ liệu quân số đã được người khác thay đổi. Chưa có dữ liệu nào được ghi; "
+    "hãy tải tệp lên lại."
+)
+
+
+def _in(unit, allowed_paths) -> bool:
+    return any(unit.path.startswith(p) for p in allowed_paths)
 
 
 @transaction.atomic
-def _write(parsed, existing) -> ImportResult:
+def _write(parsed, checked, allowed) -> ImportResult:
+    """Write checked rows. The people and units they touch are read again under lock:
+    if anything changed since the check (a person edited or moved, a unit moved out
+    of scope, the same identifier created), nothing is written."""
+    idents = [data["identifier"] for _row, data in parsed]
+    fresh = {
+        p.identifier: p
+        for p in Person.objects.select_for_update(of=("self",)).filter(identifier__in=idents).select_related("unit")
+    }
+    unit_paths = dict(Unit.objects.filter(pk__in={data["unit"].pk for _row, data in parsed}).values_list("pk", "path"))
+    for ident, person in fresh.items():
+        old = checked.get(ident)
+        if old is None or old.updated_at != person.updated_at or not _in(person.unit, allowed):
+            raise DomainError(_CHANGED_MEANWHILE)
+    if any(not any(path.startswith(p) for p in allowed) for path in unit_paths.values()):
+        raise DomainError(_CHANGED_MEANWHILE)
     created, changes, updated, unchanged = [], [], 0, 0
     for _row, data in parsed:
-        current = existing.get(data["identifier"])
+        current = fresh.get(data["identifier"])
         if current is None:
             created.append(services._apply(Person(), data))
             continue
         before = audit.snapshot(current)
         services._apply(current, data)
-        after = audit.snapshot(current)
-        if before == after:
+        if audit.snapshot(current) == before:
             unchanged += 1
             continue
         current.save()

@@ -1,6 +1,7 @@
 """Domain operations on units and personnel. Views, API and commands call these;
 each checks the actor's scope, validates, writes in one transaction and audits."""
 
+import re
 from functools import cache
 
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import translation
 
 from dxhub.accounts.roles import Action
-from dxhub.accounts.scoping import covers
+from dxhub.accounts.scoping import covers, scope_paths
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.text import fold, nfc
@@ -18,17 +19,14 @@ from . import identifiers, tree
 from .choices import RANK_CATEGORIES, PersonnelCategory, Rank, UnitKind
 from .models import PeerGroup, Person, Unit
 
-UNIT_FIELDS = (
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "peer_group",
-    "is_active",
-    "valid_from",
-    "valid_to",
-    "note",
-)
+# Whether a unit is active and until when changes only through dissolve_unit.
+UNIT_FIELDS = ("code", "name", "short_name", "kind", "peer_group", "valid_from", "note")
+# Changing these changes the unit's identity or ranking group: a right held above the unit.
+GOVERNED_FIELDS = {"code": "mã đơn vị", "peer_group": "nhóm tương đồng", "valid_from": "ngày bắt đầu hiệu lực"}
+
+
+def _holds_root(user) -> bool:
+    return any(tree.depth_of(p) == 1 for p in scope_paths(user, Action.CHANGE_UNIT))
 
 
 def _require(user, action, unit, message=None):
@@ -69,8 +67,6 @@ def create_unit(user, parent: Unit | None, **values) -> Unit:
             raise DomainError("Chỉ có một đơn vị gốc; hãy chọn đơn vị cấp trên.")
     else:
         _require(user, Action.CHANGE_UNIT, parent)
-        if not parent.is_active:
-            raise DomainError(f"“{parent.name}” đã ngừng hoạt động; không thể thêm đơn vị trực thuộc.")
     errors = _check_unit(values)
     if errors:
         raise DomainError("Thông tin đơn vị chưa hợp lệ.", errors)
@@ -82,9 +78,13 @@ def create_unit(user, parent: Unit | None, **values) -> Unit:
 
 
 def _next_child_path(parent: Unit | None) -> tuple[str, int]:
+    """The path for a new child of ``parent``, read under the parent's row lock, so a
+    concurrent move or dissolution of the parent is seen before the child is placed."""
     if parent is None:
         return tree.child_path("", 1), 1
     locked = Unit.objects.select_for_update().get(pk=parent.pk)
+    if not locked.is_active:
+        raise DomainError(f"“{locked.name}” đã ngừng hoạt động; không thể đặt đơn vị trực thuộc vào đó.")
     Unit.objects.filter(pk=parent.pk).update(child_seq=F("child_seq") + 1)
     seq = locked.child_seq + 1
     return tree.child_path(locked.path, seq), locked.depth + 1
@@ -93,7 +93,13 @@ def _next_child_path(parent: Unit | None) -> tuple[str, int]:
 @transaction.atomic
 def update_unit(user, unit: Unit, **values) -> Unit:
     _require(user, Action.CHANGE_UNIT, unit)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
+    governed = [k for k in GOVERNED_FIELDS if k in values and values[k] != getattr(unit, k)]
+    if governed and not (covers(user, Action.CHANGE_UNIT, unit.parent) if unit.parent else _holds_root(user)):
+        raise DomainError(
+            "Chỉ đơn vị cấp trên mới được đổi " + ", ".join(GOVERNED_FIELDS[k] for k in governed) + ".",
+            {k: "Cần quyền quản trị của đơn vị cấp trên." for k in governed},
+        )
     errors = _check_unit(values, unit)
     if errors:
         raise DomainError("Thông tin đơn vị chưa hợp lệ.", errors)
@@ -125,11 +131,11 @@ def move_unit(user, unit: Unit, new_parent: Unit) -> Unit:
         raise DomainError(
             f"Không thể chuyển “{unit.name}” vào chính nó hoặc vào đơn vị cấp dưới của nó (“{new_parent.name}”)."
         )
-    if not new_parent.is_active:
-        raise DomainError(f"“{new_parent.name}” đã ngừng hoạt động; không thể chuyển đơn vị vào đó.")
     if new_parent.pk == unit.parent_id:
         raise DomainError(f"“{unit.name}” đã trực thuộc “{new_parent.name}”.")
     old_path, old_parent_id, old_depth = unit.path, unit.parent_id, unit.depth
+    # Lock the whole subtree: a child being added under it meanwhile waits, then sees the new path.
+    list(Unit.objects.select_for_update().filter(path__gte=old_path, path__lt=tree.successor(old_path)).values("pk"))
     new_path, new_depth = _next_child_path(new_parent)
     moved = Unit.objects.filter(path__gte=old_path, path__lt=tree.successor(old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
@@ -288,6 +294,21 @@ def parse_gender(raw) -> str | None:
     return _GENDER_BY_FOLD.get(fold(raw))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _whole_number(value) -> int | None:
+    """An int from 1990, 1990.0 or "1990"; None for 1990.7, True, "199O" and the like."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def check_person(data: dict, existing: Person | None = None) -> dict[str, str]:
     """Field errors (Vietnamese) for person values; the one rule set for forms, API and import.
 
@@ -298,10 +319,22 @@ def check_person(data: dict, existing: Person | None = None) -> dict[str, str]:
     ident = identifiers.normalise(data.get("identifier"))
     if (msg := identifiers.problem(ident)) is not None:
         errors["identifier"] = f"Mã định danh “{data.get('identifier') or ''}”: {msg}."
-    if not nfc(data.get("full_name")):
+    name = data.get("full_name")
+    if name is not None and not isinstance(name, str):
+        errors["full_name"] = f"Họ và tên phải là chữ, không phải “{name}”."
+    elif not nfc(name):
         errors["full_name"] = "Họ và tên không được để trống."
-    elif len(nfc(data["full_name"])) > 120:
+    elif len(nfc(name)) > 120:
         errors["full_name"] = "Họ và tên quá dài (tối đa 120 ký tự)."
+    elif _CONTROL.search(name):
+        errors["full_name"] = "Họ và tên chứa ký tự điều khiển không hợp lệ."
+    position = data.get("position") or ""
+    if not isinstance(position, str):
+        position = str(position)
+    if len(nfc(position)) > 160:
+        errors["position"] = "Chức vụ quá dài (tối đa 160 ký tự)."
+    elif _CONTROL.search(position):
+        errors["position"] = "Chức vụ chứa ký tự điều khiển không hợp lệ."
     category = data.get("category")
     if category not in PersonnelCategory.values:
         errors["category"] = "Đối tượng không hợp lệ (sĩ quan, QNCN, CNVQP, HSQ-BS, học viên, lao động hợp đồng)."
@@ -317,13 +350,11 @@ def check_person(data: dict, existing: Person | None = None) -> dict[str, str]:
         errors["gender"] = "Giới tính phải là Nam hoặc Nữ."
     by = data.get("birth_year")
     if by not in (None, ""):
-        try:
-            by = int(by)
-        except (TypeError, ValueError):
-            errors["birth_year"] = "Năm sinh phải là số."
-        else:
-            if not 1940 <= by <= 2012:
-                errors["birth_year"] = f"Năm sinh {by} nằm ngoài khoảng hợp lệ (1940–2012)."
+        year = _whole_number(by)
+        if year is None:
+            errors["birth_year"] = f"Năm sinh “{by}” phải là một số nguyên (ví dụ 1990)."
+        elif not 1940 <= year <= 2012:
+            errors["birth_year"] = f"Năm sinh {year} nằm ngoài khoảng hợp lệ (1940–2012)."
     unit = data.get("unit")
     if unit is None:
         errors.setdefault("unit", "Chưa chọn đơn vị.")
@@ -340,13 +371,13 @@ def _unique_identifier(ident: str, existing: Person | None) -> str | None:
 
 def _apply(person: Person, data: dict) -> Person:
     person.identifier = identifiers.normalise(data["identifier"])
-    person.full_name = data["full_name"]
+    person.full_name = nfc(data["full_name"])
     person.gender = data.get("gender") or ""
     by = data.get("birth_year")
-    person.birth_year = int(by) if by not in (None, "") else None
+    person.birth_year = _whole_number(by) if by not in (None, "") else None
     person.category = data["category"]
     person.rank = data.get("rank") or ""
-    person.position = data.get("position") or ""
+    person.position = str(data.get("position") or "")
     person.unit = data["unit"]
     if "is_active" in data and data["is_active"] is not None:
         person.is_active = bool(data["is_active"])
@@ -358,6 +389,7 @@ def create_person(user, **data) -> Person:
     unit = data.get("unit")
     if unit is not None:
         _require(user, Action.CHANGE_PERSON, unit, "Đơn vị không tồn tại hoặc ngoài phạm vi quản lý của bạn.")
+        data["unit"] = Unit.objects.select_for_update().get(pk=unit.pk)  # a dissolution meanwhile is seen
     errors = check_person(data)
     if not errors and (msg := _unique_identifier(identifiers.normalise(data["identifier"]), None)):
         errors["identifier"] = msg
@@ -380,6 +412,7 @@ def update_person(user, person: Person, **changes) -> Person:
     data = {f: getattr(person, f) for f in PERSON_FIELDS} | changes
     if data["unit"] is not None and data["unit"].pk != person.unit_id:
         _require(user, Action.CHANGE_PERSON, data["unit"], "Đơn vị mới không tồn tại hoặc ngoài phạm vi của bạn.")
+        data["unit"] = Unit.objects.select_for_update().get(pk=data["unit"].pk)
     errors = check_person(data, person)
     if not errors and (msg := _unique_identifier(identifiers.normalise(data["identifier"]), person)):
         errors["identifier"] = msg

@@ -104,7 +104,7 @@ def unit_detail(request, pk):
 @login_required
 def unit_create(request, parent_pk):
     parent = Unit.objects.get_in_scope(request.user, Action.CHANGE_UNIT, pk=parent_pk)
-    form = UnitForm(request.POST or None, initial={"is_active": True, "peer_group": parent.peer_group})
+    form = UnitForm(request.POST or None, initial={"peer_group": parent.peer_group})
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(request.user, parent, **form.cleaned_data)

@@ -86,7 +86,7 @@ def test_unit_admin_creates_account_in_scope_only(org):
     with pytest.raises(NotInScope):
         services.create_user(admin, "ngoai", "Mat-khau-2025-ok", "X", org.unit("BTL86"), Role.LEADER)
     assert not User.objects.filter(username="ngoai").exists()
-    with pytest.raises(DomainError, match="quản trị hệ thống"):
+    with pytest.raises(DomainError, match="Quản trị hệ thống"):
         services.grant_role(admin, user, org.unit("HVHC"), Role.SYSTEM_ADMIN)
     with pytest.raises(DomainError, match="Mật khẩu"):
         services.create_user(admin, "yeu", "123", "X", org.unit("HVHC"), Role.LEADER)
