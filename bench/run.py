@@ -452,6 +452,16 @@ def main_worker(args) -> int:
     m("headcount_root", "f. services.headcount(root)", lambda: services.headcount(root)["subtree"])
     m("page_unit_root", "f. GET unit detail of the root", get(admin_client, f"/to-chuc/don-vi/{root.pk}/"))
 
+    # g: reorganisation: the largest level-2 subtree moves under another unit and back (last: it changes paths).
+    other = Unit.objects.filter(depth=2).exclude(pk=l2.pk).order_by("path").first()
+
+    def move_and_back():
+        services.move_unit(admin, Unit.objects.get(pk=l2.pk), other)
+        services.move_unit(admin, Unit.objects.get(pk=l2.pk), root)
+        return sizes[l2_path] + 1
+
+    m("move_l2", "g. move the largest level-2 subtree and back (2 moves, audited)", move_and_back)
+
     bench.print_table(meta)
     slow_file = OUT_DIR / f"slow-{db}.txt"
     if bench.slow_notes:
