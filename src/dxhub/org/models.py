@@ -108,18 +108,8 @@ class Unit(models.Model):
         self.search_text = search_key(self.code, self.short_name, self.name)
         super().save(*args, **kwargs)
 
-    @property
-    def level(self) -> int:
-        return self.depth
-
     def ancestors(self):
         return Unit.objects.filter(path__in=tree.ancestor_paths(self.path)).order_by("path")
-
-    def descendants(self, include_self=False):
-        return Unit.objects.subtree(self, include_self=include_self)
-
-    def is_descendant_of(self, other) -> bool:
-        return self.path.startswith(other.path) and self.pk != other.pk
 
 
 class PersonQuerySet(SearchableQuerySet):

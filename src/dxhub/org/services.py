@@ -7,7 +7,7 @@ from functools import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import covers, scope_paths
@@ -198,6 +198,7 @@ def dissolve_unit(user, unit: Unit, on_date, successor: Unit | None = None, note
         raise DomainError("Ngày giải thể phải sau ngày bắt đầu hiệu lực của đơn vị.")
     if successor is not None:
         _require(user, Action.CHANGE_UNIT, successor, "Đơn vị tiếp nhận không tồn tại hoặc ngoài phạm vi của bạn.")
+        successor = Unit.objects.select_for_update().get(pk=successor.pk)
         if successor.path.startswith(unit.path):
             raise DomainError("Đơn vị tiếp nhận không được là chính đơn vị hoặc đơn vị cấp dưới của nó.")
         if not successor.is_active:
@@ -205,12 +206,12 @@ def dissolve_unit(user, unit: Unit, on_date, successor: Unit | None = None, note
         for child in unit.children.filter(is_active=True).order_by("path"):
             move_unit(user, child, successor)
         people = list(unit.people.filter(is_active=True))
-        changes = []
+        changes, now = [], timezone.now()
         for person in people:
             before = audit.snapshot(person)
-            person.unit = successor
+            person.unit, person.updated_at = successor, now  # bulk_update skips auto_now
             changes.append(audit.Change("move", person, before, audit.snapshot(person), successor.pk))
-        Person.objects.bulk_update(people, ["unit"], batch_size=1000)
+        Person.objects.bulk_update(people, ["unit", "updated_at"], batch_size=1000)
         audit.record_many(changes)
     else:
         problems = []
