@@ -1,6 +1,8 @@
 """The REST API (/api/v1/), django-ninja. Endpoints live in each app's api.py."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -24,7 +26,9 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="dxhub API",
     version="1",
-    description="API của dxhub: đơn vị, quân số. Xác thực bằng phiên đăng nhập hoặc mã truy cập cá nhân (Bearer).",
+    description=gettext_lazy(
+        "API của dxhub: đơn vị, quân số. Xác thực bằng phiên đăng nhập hoặc mã truy cập cá nhân (Bearer)."
+    ),
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
     docs_url="/docs",
@@ -39,19 +43,23 @@ def domain_error(request, exc: DomainError):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(
-        request, {"detail": "Không tìm thấy hoặc nằm ngoài phạm vi quản lý của bạn."}, status=404
+        request, {"detail": _("Không tìm thấy hoặc nằm ngoài phạm vi quản lý của bạn.")}, status=404
     )
 
 
 @api.exception_handler(AuthenticationError)
 def unauthorised(request, exc):
-    return api.create_response(request, {"detail": "Chưa xác thực: cần đăng nhập hoặc mã truy cập hợp lệ."}, status=401)
+    return api.create_response(
+        request, {"detail": _("Chưa xác thực: cần đăng nhập hoặc mã truy cập hợp lệ.")}, status=401
+    )
 
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc: ValidationError):
     problems = [f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'body'}: {e.get('msg', '')}" for e in exc.errors]
-    return api.create_response(request, {"detail": "Dữ liệu gửi lên không hợp lệ.", "problems": problems}, status=422)
+    return api.create_response(
+        request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "problems": problems}, status=422
+    )
 
 
 api.add_router("/", "dxhub.org.api.router")

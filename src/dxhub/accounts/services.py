@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
@@ -15,7 +16,7 @@ from .roles import PERMISSIONS, Action, Role
 
 def _require_manage(actor, unit):
     if not scoping.covers(actor, Action.MANAGE_ACCOUNTS, unit):
-        raise NotInScope("Đơn vị không tồn tại hoặc ngoài phạm vi quản lý tài khoản của bạn.")
+        raise NotInScope(_("Đơn vị không tồn tại hoặc ngoài phạm vi quản lý tài khoản của bạn."))
 
 
 @transaction.atomic
@@ -32,16 +33,16 @@ def create_user(
     if unit is not None:
         _require_manage(actor, unit)
     elif actor is not None and not actor.is_superuser:
-        raise DomainError("Hãy chọn đơn vị cho tài khoản mới.")
+        raise DomainError(_("Hãy chọn đơn vị cho tài khoản mới."))
     if not username:
-        raise DomainError("Tên đăng nhập không được để trống.")
+        raise DomainError(_("Tên đăng nhập không được để trống."))
     if User.objects.filter(username=username).exists():
-        raise DomainError(f"Tên đăng nhập “{username}” đã tồn tại.")
+        raise DomainError(_("Tên đăng nhập “%(username)s” đã tồn tại.") % {"username": username})
     user = User(username=username, full_name=nfc(full_name), email=email)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("Mật khẩu chưa đủ mạnh: " + " ".join(exc.messages)) from None
+        raise DomainError(_("Mật khẩu chưa đủ mạnh: %(reasons)s") % {"reasons": " ".join(exc.messages)}) from None
     user.set_password(password)
     user.save()
     audit.record("create", user, after=audit.snapshot(user), unit=unit)
@@ -63,17 +64,20 @@ def _require_can_hand_out(actor, unit, role: str) -> None:
     missing = actions_of(role) - {a for a in PERMISSIONS if scoping.covers(actor, a, unit)}
     if missing:
         raise DomainError(
-            f"Bạn không thể cấp hoặc thu hồi vai trò “{Role(role).label}” trên đơn vị này: "
-            "vai trò đó có quyền mà chính bạn không có."
+            _(
+                "Bạn không thể cấp hoặc thu hồi vai trò “%(role)s” trên đơn vị này: "
+                "vai trò đó có quyền mà chính bạn không có."
+            )
+            % {"role": Role(role).label}
         )
 
 
 @transaction.atomic
 def grant_role(actor, user: User, unit, role: str) -> RoleAssignment:
     if role not in Role.values:
-        raise DomainError("Vai trò không hợp lệ.")
+        raise DomainError(_("Vai trò không hợp lệ."))
     if actor is not None and actor.pk == user.pk and not actor.is_superuser:
-        raise DomainError("Không thể tự cấp vai trò cho chính mình; hãy đề nghị quản trị cấp trên.")
+        raise DomainError(_("Không thể tự cấp vai trò cho chính mình; hãy đề nghị quản trị cấp trên."))
     _require_can_hand_out(actor, unit, role)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if not created and not assignment.is_active:
@@ -100,7 +104,7 @@ def revoke_role(actor, assignment: RoleAssignment) -> None:
 def issue_token(user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
     name = nfc(name)
     if not name:
-        raise DomainError("Hãy đặt tên cho mã truy cập (ví dụ: “Đồng bộ hệ thống văn bản”).")
+        raise DomainError(_("Hãy đặt tên cho mã truy cập (ví dụ: “Đồng bộ hệ thống văn bản”)."))
     token, secret = ApiToken.issue(user, name, expires_at)
     audit.record("create", token, after=audit.snapshot(token), object_repr=f"API token {token.prefix}…")
     return token, secret

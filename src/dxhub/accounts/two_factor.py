@@ -5,6 +5,7 @@ The QR code is drawn on the server (segno, SVG), so nothing is fetched from outs
 
 import segno
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dxhub.audit import services as audit
@@ -19,7 +20,7 @@ def pending_device(user, create: bool = False) -> TOTPDevice | None:
     """The device being set up (not yet confirmed), created on demand."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None and create:
-        device = TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name=_("Ứng dụng xác thực"), confirmed=False)
     return device
 
 
@@ -38,9 +39,9 @@ def base32_key(device: TOTPDevice) -> str:
 def confirm(user, token: str) -> TOTPDevice:
     device = pending_device(user)
     if device is None:
-        raise DomainError("Chưa bắt đầu thiết lập xác thực hai lớp.")
+        raise DomainError(_("Chưa bắt đầu thiết lập xác thực hai lớp."))
     if not device.verify_token((token or "").strip()):
-        raise DomainError("Mã xác thực không đúng. Hãy nhập mã 6 chữ số đang hiển thị trên ứng dụng.")
+        raise DomainError(_("Mã xác thực không đúng. Hãy nhập mã 6 chữ số đang hiển thị trên ứng dụng."))
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -54,6 +55,6 @@ def disable(user, token: str) -> None:
     if device is None:
         return
     if not device.verify_token((token or "").strip()):
-        raise DomainError("Mã xác thực không đúng; xác thực hai lớp vẫn đang bật.")
+        raise DomainError(_("Mã xác thực không đúng; xác thực hai lớp vẫn đang bật."))
     TOTPDevice.objects.filter(user=user).delete()
     audit.record("security", user, after={"event": "two_factor_disabled"})

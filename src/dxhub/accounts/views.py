@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dxhub.core.errors import DomainError
@@ -36,7 +37,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.record_password_change(self.request.user)
-        messages.success(self.request, "Đã đổi mật khẩu.")
+        messages.success(self.request, _("Đã đổi mật khẩu."))
         return response
 
 
@@ -80,11 +81,11 @@ def two_factor_page(request):
             if device is None:
                 two_factor.confirm(user, token)
                 messages.success(
-                    request, "Đã bật xác thực hai lớp. Từ lần đăng nhập sau, hãy nhập thêm mã từ ứng dụng."
+                    request, _("Đã bật xác thực hai lớp. Từ lần đăng nhập sau, hãy nhập thêm mã từ ứng dụng.")
                 )
             else:
                 two_factor.disable(user, token)
-                messages.success(request, "Đã tắt xác thực hai lớp.")
+                messages.success(request, _("Đã tắt xác thực hai lớp."))
         except DomainError as exc:
             form.add_error("token", exc.message)
         else:
@@ -108,7 +109,7 @@ def token_revoke(request, pk):
     token = ApiToken.objects.filter(user=request.user, pk=pk).first()
     if token is not None and not token.revoked:
         services.revoke_token(request.user, token)
-        messages.success(request, f"Đã thu hồi mã truy cập “{token.name}”.")
+        messages.success(request, _("Đã thu hồi mã truy cập “%(name)s”.") % {"name": token.name})
     return redirect("accounts:profile")
 
 
@@ -139,7 +140,7 @@ def user_list(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Đã tạo tài khoản “{created.username}”.")
+            messages.success(request, _("Đã tạo tài khoản “%(username)s”.") % {"username": created.username})
             return redirect("accounts:user", pk=created.pk)
     return render(request, "accounts/user_list.html", {"page": paginate(request, users), "form": form, "q": q})
 
@@ -156,7 +157,7 @@ def user_detail(request, pk):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Đã cấp vai trò.")
+            messages.success(request, _("Đã cấp vai trò."))
             return redirect("accounts:user", pk=target.pk)
     roles = [(a, covers(request.user, Action.MANAGE_ACCOUNTS, a.unit)) for a in target.role_assignments.all()]
     return render(request, "accounts/user_detail.html", {"target": target, "roles": roles, "form": form})
@@ -173,5 +174,5 @@ def role_revoke(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã thu hồi vai trò.")
+        messages.success(request, _("Đã thu hồi vai trò."))
     return redirect("accounts:user", pk=assignment.user_id)

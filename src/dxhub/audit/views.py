@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import scope_paths
@@ -17,11 +19,19 @@ from .models import AuditEvent
 
 
 class AuditFilterForm(forms.Form):
-    unit = forms.CharField(label="Mã đơn vị (cả cấp dưới)", required=False)
-    user = forms.CharField(label="Tài khoản", required=False)
-    date_from = forms.DateField(label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    action = forms.ChoiceField(label="Thao tác", required=False, choices=[("", "Tất cả"), *AuditEvent.Action.choices])
+    unit = forms.CharField(label=gettext_lazy("Mã đơn vị (cả cấp dưới)"), required=False)
+    user = forms.CharField(label=gettext_lazy("Tài khoản"), required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    action = forms.ChoiceField(
+        label=gettext_lazy("Thao tác"),
+        required=False,
+        choices=[("", gettext_lazy("Tất cả")), *AuditEvent.Action.choices],
+    )
 
 
 def _day_start(day: dt.date):
@@ -40,7 +50,7 @@ def audit_list(request):
         if d["unit"]:
             unit = Unit.objects.restrict(user, Action.VIEW_AUDIT).filter(code=nfc(d["unit"]).upper()).first()
             if unit is None:
-                form.add_error("unit", "Mã đơn vị không tồn tại hoặc ngoài phạm vi của bạn.")
+                form.add_error("unit", _("Mã đơn vị không tồn tại hoặc ngoài phạm vi của bạn."))
                 qs = qs.none()
             else:
                 qs = qs.filter(unit__path__gte=unit.path, unit__path__lt=tree.successor(unit.path))

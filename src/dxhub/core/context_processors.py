@@ -1,15 +1,17 @@
+from django.utils.translation import gettext_lazy
+
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import scope_paths
 
 # Navigation: the modules of dxhub; those not built yet show where they will be.
 MODULES = [
-    ("ke-hoach", "Kế hoạch, nhiệm vụ"),
-    ("bao-cao", "Báo cáo định kỳ"),
-    ("danh-gia", "Đánh giá, xếp hạng CĐS"),
-    ("dao-tao", "Bình dân học vụ số"),
-    ("thi-dua", "Thi đua, khen thưởng"),
-    ("hoc-lieu", "Kho học liệu"),
-    ("van-ban", "Văn bản, báo cáo"),
+    ("ke-hoach", gettext_lazy("Kế hoạch, nhiệm vụ")),
+    ("bao-cao", gettext_lazy("Báo cáo định kỳ")),
+    ("danh-gia", gettext_lazy("Đánh giá, xếp hạng CĐS")),
+    ("dao-tao", gettext_lazy("Bình dân học vụ số")),
+    ("thi-dua", gettext_lazy("Thi đua, khen thưởng")),
+    ("hoc-lieu", gettext_lazy("Kho học liệu")),
+    ("van-ban", gettext_lazy("Văn bản, báo cáo")),
 ]
 
 

@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+
+
 class DomainError(Exception):
     """A refused operation with a message for the user (Vietnamese) and, where it
     helps, the problems by field or by spreadsheet row."""
@@ -15,5 +18,7 @@ class DomainError(Exception):
 class NotInScope(DomainError):
     """The object does not exist or lies outside the user's scope (answered as 404)."""
 
-    def __init__(self, message: str = "Không tìm thấy hoặc nằm ngoài phạm vi quản lý của bạn."):
+    def __init__(self, message: str | None = None):
+        if message is None:
+            message = _("Không tìm thấy hoặc nằm ngoài phạm vi quản lý của bạn.")
         super().__init__(message, status=404)

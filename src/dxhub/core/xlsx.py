@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -45,32 +46,32 @@ def read_table(upload, columns: dict[str, str], required: Sequence[str], max_row
     limit = settings.DXHUB_MAX_UPLOAD_BYTES
     if size is not None and size > limit:
         raise DomainError(
-            f"Tệp quá lớn ({size / 1048576:.1f} MB); giới hạn là {limit // 1048576} MB. "
-            "Hãy chia thành nhiều tệp nhỏ hơn."
+            _("Tệp quá lớn (%(size).1f MB); giới hạn là %(limit)s MB. Hãy chia thành nhiều tệp nhỏ hơn.")
+            % {"size": size / 1048576, "limit": limit // 1048576}
         )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise DomainError(f"Tệp quá lớn; giới hạn là {limit // 1048576} MB.")
+        raise DomainError(_("Tệp quá lớn; giới hạn là %(limit)s MB.") % {"limit": limit // 1048576})
     if not data:
-        raise DomainError("Tệp rỗng, không có dữ liệu.")
+        raise DomainError(_("Tệp rỗng, không có dữ liệu."))
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
-        raise DomainError("Tệp không phải bảng tính Excel (.xlsx). Hãy lưu lại tệp dưới dạng Excel Workbook.")
+        raise DomainError(_("Tệp không phải bảng tính Excel (.xlsx). Hãy lưu lại tệp dưới dạng Excel Workbook."))
     with zipfile.ZipFile(buffer) as zf:
         names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
-        kind = "tài liệu Word" if "word/document.xml" in names else "tệp nén không phải Excel"
-        raise DomainError(f"Tệp tải lên là {kind}, không phải bảng tính Excel (.xlsx).")
+        kind = _("tài liệu Word") if "word/document.xml" in names else _("tệp nén không phải Excel")
+        raise DomainError(_("Tệp tải lên là %(kind)s, không phải bảng tính Excel (.xlsx).") % {"kind": kind})
     try:
         wb = load_workbook(buffer, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise DomainError("Không đọc được bảng tính: tệp bị hỏng hoặc không đúng định dạng .xlsx.") from exc
+        raise DomainError(_("Không đọc được bảng tính: tệp bị hỏng hoặc không đúng định dạng .xlsx.")) from exc
     ws = wb.worksheets[0]
     try:  # read-only workbooks parse the sheet while it is read: damage shows up here
         it = ws.iter_rows(values_only=True)
         header_row = next(it, None)
         if header_row is None or not any(c not in (None, "") for c in header_row):
-            raise DomainError(f"Trang tính “{ws.title}” rỗng: không có dòng tiêu đề.")
+            raise DomainError(_("Trang tính “%(sheet)s” rỗng: không có dòng tiêu đề.") % {"sheet": ws.title})
         by_folded = {fold(label): key for key, label in columns.items()}
         by_folded.update({fold(key): key for key in columns})
         positions: dict[int, str] = {}
@@ -84,8 +85,9 @@ def read_table(upload, columns: dict[str, str], required: Sequence[str], max_row
         missing = [columns[k] for k in required if k not in positions.values()]
         if missing:
             raise DomainError(
-                f"Trang tính “{ws.title}” thiếu cột: " + ", ".join(f"“{m}”" for m in missing) + ".",
-                problems=[f"Thiếu cột “{m}”" for m in missing],
+                _("Trang tính “%(sheet)s” thiếu cột: %(columns)s.")
+                % {"sheet": ws.title, "columns": ", ".join(f"“{m}”" for m in missing)},
+                problems=[_("Thiếu cột “%(column)s”") % {"column": m} for m in missing],
             )
         rows = []
         for row_no, values in enumerate(it, start=2):
@@ -93,17 +95,20 @@ def read_table(upload, columns: dict[str, str], required: Sequence[str], max_row
                 continue
             if len(rows) >= max_rows:
                 raise DomainError(
-                    f"Trang tính “{ws.title}” có hơn {number(max_rows)} dòng dữ liệu; hãy chia thành nhiều tệp."
+                    _("Trang tính “%(sheet)s” có hơn %(max_rows)s dòng dữ liệu; hãy chia thành nhiều tệp.")
+                    % {"sheet": ws.title, "max_rows": number(max_rows)}
                 )
             rows.append((row_no, {key: (values[idx] if idx < len(values) else None) for idx, key in positions.items()}))
     except DomainError:
         raise
     except Exception as exc:  # broken XML inside the zip, unsupported content
-        raise DomainError("Không đọc được bảng tính: nội dung tệp bị hỏng hoặc không đúng định dạng .xlsx.") from exc
+        raise DomainError(_("Không đọc được bảng tính: nội dung tệp bị hỏng hoặc không đúng định dạng .xlsx.")) from exc
     finally:
         wb.close()
     if not rows:
-        raise DomainError(f"Trang tính “{ws.title}” không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        raise DomainError(
+            _("Trang tính “%(sheet)s” không có dòng dữ liệu nào dưới dòng tiêu đề.") % {"sheet": ws.title}
+        )
     return Sheet(ws.title, header, rows, set(positions.values()))
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -81,7 +82,7 @@ class PersonPatch(Schema):
 def _unit_for(request, pk: int, action: str) -> Unit:
     unit = Unit.objects.restrict(request.user, action).filter(pk=pk).first()
     if unit is None:
-        raise NotInScope(f"Đơn vị id={pk} không tồn tại hoặc ngoài phạm vi quản lý của bạn.")
+        raise NotInScope(_("Đơn vị id=%(pk)s không tồn tại hoặc ngoài phạm vi quản lý của bạn.") % {"pk": pk})
     return unit
 
 
@@ -145,7 +146,7 @@ def list_people(request, unit_id: int | None = None, q: str = "", category: Pers
         "export",
         None,
         object_type="org.person",
-        object_repr="API: danh sách quân số",
+        object_repr=_("API: danh sách quân số"),
         after={
             "filters": {"unit_id": unit_id, "q": q, "category": category or ""},
             "limit": request.GET.get("limit", "50"),

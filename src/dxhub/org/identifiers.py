@@ -12,6 +12,8 @@ adjacent digits, the two mistakes people make when copying a number by hand.
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
     (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
@@ -61,9 +63,9 @@ def normalise(raw) -> str:
 def problem(value: str) -> str | None:
     """None when ``value`` (already normalised) is a valid identifier, else a Vietnamese reason."""
     if not _FORMAT.match(value):
-        return f"mã định danh phải gồm đúng {LENGTH} chữ số"
+        return _("mã định danh phải gồm đúng %(length)s chữ số") % {"length": LENGTH}
     if check_digit(value[:-1]) != value[-1]:
-        return "sai chữ số kiểm tra (chữ số cuối)"
+        return _("sai chữ số kiểm tra (chữ số cuối)")
     return None
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import scope_paths
@@ -16,15 +18,15 @@ from .choices import PersonnelCategory, Rank
 from .models import Person, Unit
 
 COLUMNS = {
-    "identifier": "Mã định danh",
-    "full_name": "Họ và tên",
-    "gender": "Giới tính",
-    "birth_year": "Năm sinh",
-    "category": "Đối tượng",
-    "rank": "Cấp bậc",
-    "position": "Chức vụ",
-    "unit_code": "Mã đơn vị",
-    "unit_name": "Tên đơn vị",
+    "identifier": gettext_lazy("Mã định danh"),
+    "full_name": gettext_lazy("Họ và tên"),
+    "gender": gettext_lazy("Giới tính"),
+    "birth_year": gettext_lazy("Năm sinh"),
+    "category": gettext_lazy("Đối tượng"),
+    "rank": gettext_lazy("Cấp bậc"),
+    "position": gettext_lazy("Chức vụ"),
+    "unit_code": gettext_lazy("Mã đơn vị"),
+    "unit_name": gettext_lazy("Tên đơn vị"),
 }
 REQUIRED = ("identifier", "full_name", "category", "unit_code")
 MAX_ROWS = 100_000
@@ -52,13 +54,18 @@ def import_people(user, upload) -> ImportResult:
     sheet = xlsx.read_table(upload, COLUMNS, REQUIRED, max_rows=MAX_ROWS)
 
     def where(row, key):
-        return f"Trang “{sheet.name}”, dòng {row}, cột {xlsx.column_letter(COLUMNS, key, sheet)} ({COLUMNS[key]})"
+        return _("Trang “%(sheet)s”, dòng %(row)s, cột %(letter)s (%(column)s)") % {
+            "sheet": sheet.name,
+            "row": row,
+            "letter": xlsx.column_letter(COLUMNS, key, sheet),
+            "column": COLUMNS[key],
+        }
 
     problems: list[str] = []
-    codes = {nfc(r.get("unit_code")).upper() for _, r in sheet.rows if r.get("unit_code")}
+    codes = {nfc(r.get("unit_code")).upper() for _row, r in sheet.rows if r.get("unit_code")}
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     allowed = scope_paths(user, Action.CHANGE_PERSON)
-    idents = [identifiers.normalise(r.get("identifier")) for _, r in sheet.rows]
+    idents = [identifiers.normalise(r.get("identifier")) for _row, r in sheet.rows]
     existing = {p.identifier: p for p in Person.objects.filter(identifier__in=idents).select_related("unit")}
     seen: dict[str, int] = {}
     parsed: list[tuple[int, dict]] = []
@@ -81,38 +88,48 @@ def import_people(user, upload) -> ImportResult:
                 data[key] = getattr(current, key) if current is not None else parse(None)
         row_errors = services.check_person(data, current)
         if data["gender"] is None:
-            row_errors["gender"] = f"Giới tính “{raw.get('gender')}” không hợp lệ (Nam/Nữ)."
+            row_errors["gender"] = _("Giới tính “%(value)s” không hợp lệ (Nam/Nữ).") % {"value": raw.get("gender")}
         if data["category"] is None:
-            row_errors["category"] = f"Đối tượng “{raw.get('category') or ''}” không hợp lệ."
+            row_errors["category"] = _("Đối tượng “%(value)s” không hợp lệ.") % {"value": raw.get("category") or ""}
         if data["rank"] is None:
-            row_errors["rank"] = f"Cấp bậc “{raw.get('rank')}” không có trong danh mục."
+            row_errors["rank"] = _("Cấp bậc “%(value)s” không có trong danh mục.") % {"value": raw.get("rank")}
         if unit is None:
-            row_errors["unit_code"] = f"Mã đơn vị “{unit_code}” không tồn tại." if unit_code else "Chưa ghi mã đơn vị."
+            row_errors["unit_code"] = (
+                _("Mã đơn vị “%(code)s” không tồn tại.") % {"code": unit_code}
+                if unit_code
+                else _("Chưa ghi mã đơn vị.")
+            )
             row_errors.pop("unit", None)
         elif not _in(unit, allowed):
-            row_errors["unit_code"] = f"Đơn vị “{unit_code}” nằm ngoài phạm vi quản lý của bạn."
+            row_errors["unit_code"] = _("Đơn vị “%(code)s” nằm ngoài phạm vi quản lý của bạn.") % {"code": unit_code}
         if ident and "identifier" not in row_errors:
             if ident in seen:
-                row_errors["identifier"] = f"Mã định danh {identifiers.display(ident)} trùng với dòng {seen[ident]}."
+                row_errors["identifier"] = _("Mã định danh %(identifier)s trùng với dòng %(row)s.") % {
+                    "identifier": identifiers.display(ident),
+                    "row": seen[ident],
+                }
             else:
                 seen[ident] = row
             if current is not None and not _in(current.unit, allowed):
-                row_errors["identifier"] = (
-                    f"Mã định danh {identifiers.display(ident)} đã thuộc một quân nhân ngoài phạm vi của bạn."
-                )
+                row_errors["identifier"] = _(
+                    "Mã định danh %(identifier)s đã thuộc một quân nhân ngoài phạm vi của bạn."
+                ) % {"identifier": identifiers.display(ident)}
         for key, msg in row_errors.items():
             problems.append(f"{where(row, key if key in COLUMNS else 'unit_code')}: {msg}")
         parsed.append((row, data))
     if problems:
         raise DomainError(
-            f"Không nhập được tệp: {len(problems)} lỗi. Chưa có dữ liệu nào được ghi; hãy sửa các lỗi dưới đây "
-            "rồi tải lên lại.",
+            _(
+                "Không nhập được tệp: %(count)s lỗi. Chưa có dữ liệu nào được ghi; hãy sửa các lỗi dưới đây "
+                "rồi tải lên lại."
+            )
+            % {"count": len(problems)},
             problems,
         )
     try:
         return _write(parsed, existing, allowed)
     except IntegrityError:
-        raise DomainError(_CHANGED_MEANWHILE) from None
+        raise DomainError(str(_CHANGED_MEANWHILE)) from None
 
 
 OPTIONAL = {
@@ -121,7 +138,7 @@ OPTIONAL = {
     "rank": services.parse_rank,
     "position": nfc,
 }
-_CHANGED_MEANWHILE = (
+_CHANGED_MEANWHILE = gettext_lazy(
     "Trong lúc kiểm tra tệp, dữ liệu quân số đã được người khác thay đổi. Chưa có dữ liệu nào được ghi; "
     "hãy tải tệp lên lại."
 )
@@ -145,9 +162,9 @@ def _write(parsed, checked, allowed) -> ImportResult:
     for ident, person in fresh.items():
         old = checked.get(ident)
         if old is None or old.updated_at != person.updated_at or not _in(person.unit, allowed):
-            raise DomainError(_CHANGED_MEANWHILE)
+            raise DomainError(str(_CHANGED_MEANWHILE))
     if any(not any(path.startswith(p) for p in allowed) for path in unit_paths.values()):
-        raise DomainError(_CHANGED_MEANWHILE)
+        raise DomainError(str(_CHANGED_MEANWHILE))
     created, changes, updated, unchanged = [], [], 0, 0
     for _row, data in parsed:
         current = fresh.get(data["identifier"])
@@ -180,7 +197,7 @@ def filter_people(user, *, q: str = "", unit_code: str = "", category: str = "")
     if unit_code:
         unit = Unit.objects.restrict(user, Action.VIEW).filter(code=nfc(unit_code).upper()).first()
         if unit is None:
-            raise DomainError("Mã đơn vị không tồn tại hoặc ngoài phạm vi của bạn.", {"unit": "không hợp lệ"})
+            raise DomainError(_("Mã đơn vị không tồn tại hoặc ngoài phạm vi của bạn."), {"unit": _("không hợp lệ")})
         qs = qs.in_subtree(unit)
     if category:
         qs = qs.filter(category=category)
@@ -215,10 +232,11 @@ EXPORT_WIDTHS = (16, 28, 9, 9, 22, 14, 30, 16, 40)
 def export_people(queryset, fmt: str, on_row=None) -> bytes:
     """The people as an .xlsx or .csv file (same columns as the import)."""
     rows = export_rows(queryset, on_row)
+    headers = [str(label) for label in COLUMNS.values()]
     if fmt == "xlsx":
-        return xlsx.write_xlsx("Quân số", list(COLUMNS.values()), rows, widths=EXPORT_WIDTHS)
+        return xlsx.write_xlsx(_("Quân số"), headers, rows, widths=EXPORT_WIDTHS)
     if fmt == "csv":
-        return xlsx.write_csv(list(COLUMNS.values()), rows)
+        return xlsx.write_csv(headers, rows)
     raise ValueError(fmt)
 
 
@@ -228,6 +246,6 @@ def record_export(user, filters: dict, fmt: str, count: int) -> None:
         "export",
         None,
         object_type="org.person",
-        object_repr=f"Xuất danh sách quân số ({number(count)} người, {fmt})",
+        object_repr=_("Xuất danh sách quân số (%(count)s người, %(format)s)") % {"count": number(count), "format": fmt},
         after={"filters": filters, "format": fmt, "rows": count},
     )

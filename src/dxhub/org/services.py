@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import covers, scope_paths
@@ -22,7 +24,11 @@ from .models import PeerGroup, Person, Unit
 # Whether a unit is active and until when changes only through dissolve_unit.
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "peer_group", "valid_from", "note")
 # Changing these changes the unit's identity or ranking group: a right held above the unit.
-GOVERNED_FIELDS = {"code": "mã đơn vị", "peer_group": "nhóm tương đồng", "valid_from": "ngày bắt đầu hiệu lực"}
+GOVERNED_FIELDS = {
+    "code": gettext_lazy("mã đơn vị"),
+    "peer_group": gettext_lazy("nhóm tương đồng"),
+    "valid_from": gettext_lazy("ngày bắt đầu hiệu lực"),
+}
 
 
 def _holds_root(user) -> bool:
@@ -41,22 +47,22 @@ def _check_unit(values: dict, instance: Unit | None = None) -> dict[str, str]:
     errors = {}
     code = nfc(values.get("code", instance.code if instance else "")).upper()
     if not code:
-        errors["code"] = "Mã đơn vị không được để trống."
+        errors["code"] = _("Mã đơn vị không được để trống.")
     elif not all(ch.isalnum() or ch in "-_." for ch in code) or not code.isascii():
-        errors["code"] = "Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và dấu - _ ."
+        errors["code"] = _("Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và dấu - _ .")
     elif Unit.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
-        errors["code"] = f"Mã đơn vị “{code}” đã được dùng cho đơn vị khác."
+        errors["code"] = _("Mã đơn vị “%(code)s” đã được dùng cho đơn vị khác.") % {"code": code}
     if "name" in values and not nfc(values["name"]):
-        errors["name"] = "Tên đơn vị không được để trống."
+        errors["name"] = _("Tên đơn vị không được để trống.")
     if "kind" in values and values["kind"] not in UnitKind.values:
-        errors["kind"] = "Loại hình đơn vị không hợp lệ."
+        errors["kind"] = _("Loại hình đơn vị không hợp lệ.")
     vf = values.get("valid_from", getattr(instance, "valid_from", None))
     vt = values.get("valid_to", getattr(instance, "valid_to", None))
     if vf and vt and vt < vf:
-        errors["valid_to"] = "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."
+        errors["valid_to"] = _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
     pg = values.get("peer_group")
     if pg is not None and not isinstance(pg, PeerGroup):
-        errors["peer_group"] = "Nhóm tương đồng không hợp lệ."
+        errors["peer_group"] = _("Nhóm tương đồng không hợp lệ.")
     return errors
 
 
@@ -64,12 +70,12 @@ def _check_unit(values: dict, instance: Unit | None = None) -> dict[str, str]:
 def create_unit(user, parent: Unit | None, **values) -> Unit:
     if parent is None:
         if Unit.objects.exists() or not (user is None or user.is_superuser):
-            raise DomainError("Chỉ có một đơn vị gốc; hãy chọn đơn vị cấp trên.")
+            raise DomainError(_("Chỉ có một đơn vị gốc; hãy chọn đơn vị cấp trên."))
     else:
         _require(user, Action.CHANGE_UNIT, parent)
     errors = _check_unit(values)
     if errors:
-        raise DomainError("Thông tin đơn vị chưa hợp lệ.", errors)
+        raise DomainError(_("Thông tin đơn vị chưa hợp lệ."), errors)
     unit = Unit(parent=parent, **{k: v for k, v in values.items() if k in UNIT_FIELDS})
     unit.path, unit.depth = _next_child_path(parent)
     unit.save()
@@ -84,7 +90,9 @@ def _next_child_path(parent: Unit | None) -> tuple[str, int]:
         return tree.child_path("", 1), 1
     locked = Unit.objects.select_for_update().get(pk=parent.pk)
     if not locked.is_active:
-        raise DomainError(f"“{locked.name}” đã ngừng hoạt động; không thể đặt đơn vị trực thuộc vào đó.")
+        raise DomainError(
+            _("“%(name)s” đã ngừng hoạt động; không thể đặt đơn vị trực thuộc vào đó.") % {"name": locked.name}
+        )
     Unit.objects.filter(pk=parent.pk).update(child_seq=F("child_seq") + 1)
     seq = locked.child_seq + 1
     return tree.child_path(locked.path, seq), locked.depth + 1
@@ -97,12 +105,13 @@ def update_unit(user, unit: Unit, **values) -> Unit:
     governed = [k for k in GOVERNED_FIELDS if k in values and values[k] != getattr(unit, k)]
     if governed and not (covers(user, Action.CHANGE_UNIT, unit.parent) if unit.parent else _holds_root(user)):
         raise DomainError(
-            "Chỉ đơn vị cấp trên mới được đổi " + ", ".join(GOVERNED_FIELDS[k] for k in governed) + ".",
-            {k: "Cần quyền quản trị của đơn vị cấp trên." for k in governed},
+            _("Chỉ đơn vị cấp trên mới được đổi %(fields)s.")
+            % {"fields": ", ".join(str(GOVERNED_FIELDS[k]) for k in governed)},
+            {k: _("Cần quyền quản trị của đơn vị cấp trên.") for k in governed},
         )
     errors = _check_unit(values, unit)
     if errors:
-        raise DomainError("Thông tin đơn vị chưa hợp lệ.", errors)
+        raise DomainError(_("Thông tin đơn vị chưa hợp lệ."), errors)
     before = audit.snapshot(unit)
     for key, value in values.items():
         if key in UNIT_FIELDS:
@@ -123,16 +132,17 @@ def move_unit(user, unit: Unit, new_parent: Unit) -> Unit:
     """
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.parent_id is None:
-        raise DomainError("Không thể chuyển đơn vị gốc (Bộ Quốc phòng).")
+        raise DomainError(_("Không thể chuyển đơn vị gốc (Bộ Quốc phòng)."))
     _require(user, Action.CHANGE_UNIT, unit.parent)
-    _require(user, Action.CHANGE_UNIT, new_parent, "Đơn vị cấp trên mới không tồn tại hoặc ngoài phạm vi của bạn.")
+    _require(user, Action.CHANGE_UNIT, new_parent, _("Đơn vị cấp trên mới không tồn tại hoặc ngoài phạm vi của bạn."))
     new_parent = Unit.objects.get(pk=new_parent.pk)
     if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
         raise DomainError(
-            f"Không thể chuyển “{unit.name}” vào chính nó hoặc vào đơn vị cấp dưới của nó (“{new_parent.name}”)."
+            _("Không thể chuyển “%(name)s” vào chính nó hoặc vào đơn vị cấp dưới của nó (“%(target)s”).")
+            % {"name": unit.name, "target": new_parent.name}
         )
     if new_parent.pk == unit.parent_id:
-        raise DomainError(f"“{unit.name}” đã trực thuộc “{new_parent.name}”.")
+        raise DomainError(_("“%(name)s” đã trực thuộc “%(parent)s”.") % {"name": unit.name, "parent": new_parent.name})
     old_path, old_parent_id, old_depth = unit.path, unit.parent_id, unit.depth
     # Lock the whole subtree: a child being added under it meanwhile waits, then sees the new path.
     list(Unit.objects.select_for_update().filter(path__gte=old_path, path__lt=tree.successor(old_path)).values("pk"))
@@ -157,22 +167,24 @@ def move_unit(user, unit: Unit, new_parent: Unit) -> Unit:
 def delete_unit(user, unit: Unit) -> None:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.parent_id is None:
-        raise DomainError("Không thể xóa đơn vị gốc.")
+        raise DomainError(_("Không thể xóa đơn vị gốc."))
     _require(user, Action.CHANGE_UNIT, unit.parent)
     problems = []
     if (n := unit.children.count()) > 0:
-        problems.append(f"còn {n} đơn vị trực thuộc")
+        problems.append(_("còn %(n)s đơn vị trực thuộc") % {"n": n})
     if (n := unit.people.count()) > 0:
-        problems.append(f"còn {n} quân nhân")
+        problems.append(_("còn %(n)s quân nhân") % {"n": n})
     from dxhub.accounts.models import RoleAssignment
 
     if (n := RoleAssignment.objects.filter(unit=unit).count()) > 0:
-        problems.append(f"còn {n} phân quyền tài khoản gắn với đơn vị")
+        problems.append(_("còn %(n)s phân quyền tài khoản gắn với đơn vị") % {"n": n})
     if problems:
         raise DomainError(
-            f"Không thể xóa “{unit.name}”: "
-            + "; ".join(problems)
-            + ". Hãy chuyển hoặc xóa chúng trước, hoặc đánh dấu đơn vị ngừng hoạt động (giải thể).",
+            _(
+                "Không thể xóa “%(name)s”: %(problems)s. Hãy chuyển hoặc xóa chúng trước, "
+                "hoặc đánh dấu đơn vị ngừng hoạt động (giải thể)."
+            )
+            % {"name": unit.name, "problems": "; ".join(problems)},
             problems,
         )
     before = audit.snapshot(unit)
@@ -190,19 +202,19 @@ def dissolve_unit(user, unit: Unit, on_date, successor: Unit | None = None, note
     """
     unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     if unit.parent_id is None:
-        raise DomainError("Không thể giải thể đơn vị gốc.")
+        raise DomainError(_("Không thể giải thể đơn vị gốc."))
     _require(user, Action.CHANGE_UNIT, unit.parent)
     if not unit.is_active:
-        raise DomainError(f"“{unit.name}” đã ngừng hoạt động từ trước.")
+        raise DomainError(_("“%(name)s” đã ngừng hoạt động từ trước.") % {"name": unit.name})
     if unit.valid_from and on_date < unit.valid_from:
-        raise DomainError("Ngày giải thể phải sau ngày bắt đầu hiệu lực của đơn vị.")
+        raise DomainError(_("Ngày giải thể phải sau ngày bắt đầu hiệu lực của đơn vị."))
     if successor is not None:
-        _require(user, Action.CHANGE_UNIT, successor, "Đơn vị tiếp nhận không tồn tại hoặc ngoài phạm vi của bạn.")
+        _require(user, Action.CHANGE_UNIT, successor, _("Đơn vị tiếp nhận không tồn tại hoặc ngoài phạm vi của bạn."))
         successor = Unit.objects.select_for_update().get(pk=successor.pk)
         if successor.path.startswith(unit.path):
-            raise DomainError("Đơn vị tiếp nhận không được là chính đơn vị hoặc đơn vị cấp dưới của nó.")
+            raise DomainError(_("Đơn vị tiếp nhận không được là chính đơn vị hoặc đơn vị cấp dưới của nó."))
         if not successor.is_active:
-            raise DomainError(f"Đơn vị tiếp nhận “{successor.name}” đã ngừng hoạt động.")
+            raise DomainError(_("Đơn vị tiếp nhận “%(name)s” đã ngừng hoạt động.") % {"name": successor.name})
         for child in unit.children.filter(is_active=True).order_by("path"):
             move_unit(user, child, successor)
         people = list(unit.people.filter(is_active=True))
@@ -216,14 +228,16 @@ def dissolve_unit(user, unit: Unit, on_date, successor: Unit | None = None, note
     else:
         problems = []
         if (n := unit.children.filter(is_active=True).count()) > 0:
-            problems.append(f"còn {n} đơn vị trực thuộc đang hoạt động")
+            problems.append(_("còn %(n)s đơn vị trực thuộc đang hoạt động") % {"n": n})
         if (n := unit.people.filter(is_active=True).count()) > 0:
-            problems.append(f"còn {n} quân nhân")
+            problems.append(_("còn %(n)s quân nhân") % {"n": n})
         if problems:
             raise DomainError(
-                f"Chưa thể giải thể “{unit.name}”: "
-                + "; ".join(problems)
-                + ". Hãy chọn đơn vị tiếp nhận (sáp nhập) hoặc chuyển chúng đi trước.",
+                _(
+                    "Chưa thể giải thể “%(name)s”: %(problems)s. "
+                    "Hãy chọn đơn vị tiếp nhận (sáp nhập) hoặc chuyển chúng đi trước."
+                )
+                % {"name": unit.name, "problems": "; ".join(problems)},
                 problems,
             )
     before = audit.snapshot(unit)
@@ -319,54 +333,62 @@ def check_person(data: dict, existing: Person | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     ident = identifiers.normalise(data.get("identifier"))
     if (msg := identifiers.problem(ident)) is not None:
-        errors["identifier"] = f"Mã định danh “{data.get('identifier') or ''}”: {msg}."
+        errors["identifier"] = _("Mã định danh “%(value)s”: %(problem)s.") % {
+            "value": data.get("identifier") or "",
+            "problem": msg,
+        }
     name = data.get("full_name")
     if name is not None and not isinstance(name, str):
-        errors["full_name"] = f"Họ và tên phải là chữ, không phải “{name}”."
+        errors["full_name"] = _("Họ và tên phải là chữ, không phải “%(value)s”.") % {"value": name}
     elif not nfc(name):
-        errors["full_name"] = "Họ và tên không được để trống."
+        errors["full_name"] = _("Họ và tên không được để trống.")
     elif len(nfc(name)) > 120:
-        errors["full_name"] = "Họ và tên quá dài (tối đa 120 ký tự)."
+        errors["full_name"] = _("Họ và tên quá dài (tối đa 120 ký tự).")
     elif _CONTROL.search(name):
-        errors["full_name"] = "Họ và tên chứa ký tự điều khiển không hợp lệ."
+        errors["full_name"] = _("Họ và tên chứa ký tự điều khiển không hợp lệ.")
     position = data.get("position") or ""
     if not isinstance(position, str):
         position = str(position)
     if len(nfc(position)) > 160:
-        errors["position"] = "Chức vụ quá dài (tối đa 160 ký tự)."
+        errors["position"] = _("Chức vụ quá dài (tối đa 160 ký tự).")
     elif _CONTROL.search(position):
-        errors["position"] = "Chức vụ chứa ký tự điều khiển không hợp lệ."
+        errors["position"] = _("Chức vụ chứa ký tự điều khiển không hợp lệ.")
     category = data.get("category")
     if category not in PersonnelCategory.values:
-        errors["category"] = "Đối tượng không hợp lệ (sĩ quan, QNCN, CNVQP, HSQ-BS, học viên, lao động hợp đồng)."
+        errors["category"] = _("Đối tượng không hợp lệ (sĩ quan, QNCN, CNVQP, HSQ-BS, học viên, lao động hợp đồng).")
     rank = data.get("rank") or ""
     if rank:
         if rank not in RANK_CATEGORIES:
-            errors["rank"] = "Cấp bậc không hợp lệ."
+            errors["rank"] = _("Cấp bậc không hợp lệ.")
         elif category in PersonnelCategory.values and category not in RANK_CATEGORIES[rank]:
-            errors["rank"] = (
-                f"Cấp bậc “{Rank(rank).label}” không áp dụng cho đối tượng “{PersonnelCategory(category).label}”."
-            )
+            errors["rank"] = _("Cấp bậc “%(rank)s” không áp dụng cho đối tượng “%(category)s”.") % {
+                "rank": Rank(rank).label,
+                "category": PersonnelCategory(category).label,
+            }
     if data.get("gender") not in ("", "M", "F", None):
-        errors["gender"] = "Giới tính phải là Nam hoặc Nữ."
+        errors["gender"] = _("Giới tính phải là Nam hoặc Nữ.")
     by = data.get("birth_year")
     if by not in (None, ""):
         year = _whole_number(by)
         if year is None:
-            errors["birth_year"] = f"Năm sinh “{by}” phải là một số nguyên (ví dụ 1990)."
+            errors["birth_year"] = _("Năm sinh “%(value)s” phải là một số nguyên (ví dụ 1990).") % {"value": by}
         elif not 1940 <= year <= 2012:
-            errors["birth_year"] = f"Năm sinh {year} nằm ngoài khoảng hợp lệ (1940–2012)."
+            errors["birth_year"] = _("Năm sinh %(year)s nằm ngoài khoảng hợp lệ (1940–2012).") % {"year": year}
     unit = data.get("unit")
     if unit is None:
-        errors.setdefault("unit", "Chưa chọn đơn vị.")
+        errors.setdefault("unit", _("Chưa chọn đơn vị."))
     elif not unit.is_active and (existing is None or existing.unit_id != unit.pk):
-        errors["unit"] = f"Đơn vị “{unit.name}” đã ngừng hoạt động; không thể bổ sung quân nhân vào đơn vị này."
+        errors["unit"] = _("Đơn vị “%(name)s” đã ngừng hoạt động; không thể bổ sung quân nhân vào đơn vị này.") % {
+            "name": unit.name
+        }
     return errors
 
 
 def _unique_identifier(ident: str, existing: Person | None) -> str | None:
     if Person.objects.filter(identifier=ident).exclude(pk=getattr(existing, "pk", None)).exists():
-        return f"Mã định danh {identifiers.display(ident)} đã được dùng cho một quân nhân khác."
+        return _("Mã định danh %(identifier)s đã được dùng cho một quân nhân khác.") % {
+            "identifier": identifiers.display(ident)
+        }
     return None
 
 
@@ -389,19 +411,19 @@ def _apply(person: Person, data: dict) -> Person:
 def create_person(user, **data) -> Person:
     unit = data.get("unit")
     if unit is not None:
-        _require(user, Action.CHANGE_PERSON, unit, "Đơn vị không tồn tại hoặc ngoài phạm vi quản lý của bạn.")
+        _require(user, Action.CHANGE_PERSON, unit, _("Đơn vị không tồn tại hoặc ngoài phạm vi quản lý của bạn."))
         data["unit"] = Unit.objects.select_for_update().get(pk=unit.pk)  # a dissolution meanwhile is seen
     errors = check_person(data)
     if not errors and (msg := _unique_identifier(identifiers.normalise(data["identifier"]), None)):
         errors["identifier"] = msg
     if errors:
-        raise DomainError("Thông tin quân nhân chưa hợp lệ.", errors)
+        raise DomainError(_("Thông tin quân nhân chưa hợp lệ."), errors)
     person = _apply(Person(), data)
     try:
         with transaction.atomic():
             person.save()
     except IntegrityError:
-        raise DomainError("Mã định danh đã tồn tại.", {"identifier": "Mã định danh đã tồn tại."}) from None
+        raise DomainError(_("Mã định danh đã tồn tại."), {"identifier": _("Mã định danh đã tồn tại.")}) from None
     audit.record("create", person, after=audit.snapshot(person), unit=person.unit)
     return person
 
@@ -412,13 +434,13 @@ def update_person(user, person: Person, **changes) -> Person:
     _require(user, Action.CHANGE_PERSON, person.unit)
     data = {f: getattr(person, f) for f in PERSON_FIELDS} | changes
     if data["unit"] is not None and data["unit"].pk != person.unit_id:
-        _require(user, Action.CHANGE_PERSON, data["unit"], "Đơn vị mới không tồn tại hoặc ngoài phạm vi của bạn.")
+        _require(user, Action.CHANGE_PERSON, data["unit"], _("Đơn vị mới không tồn tại hoặc ngoài phạm vi của bạn."))
         data["unit"] = Unit.objects.select_for_update().get(pk=data["unit"].pk)
     errors = check_person(data, person)
     if not errors and (msg := _unique_identifier(identifiers.normalise(data["identifier"]), person)):
         errors["identifier"] = msg
     if errors:
-        raise DomainError("Thông tin quân nhân chưa hợp lệ.", errors)
+        raise DomainError(_("Thông tin quân nhân chưa hợp lệ."), errors)
     before = audit.snapshot(person)
     _apply(person, data).save()
     after = audit.snapshot(person)

@@ -3,6 +3,7 @@
 import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from dxhub.audit.context import acting_as
@@ -39,6 +40,6 @@ def export_people(job_id: int) -> int:
             people_io.record_export(job.user, params, params["format"], count)
     except Exception:
         log.exception("people export job %s failed", job_id)
-        jobs.fail(job_id, "Không xuất được danh sách do lỗi hệ thống; hãy thử lại hoặc báo quản trị hệ thống.")
+        jobs.fail(job_id, _("Không xuất được danh sách do lỗi hệ thống; hãy thử lại hoặc báo quản trị hệ thống."))
         raise
     return count

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dxhub.accounts.roles import Action
@@ -111,7 +112,7 @@ def unit_create(request, parent_pk):
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Đã tạo đơn vị “{unit.name}”.")
+            messages.success(request, _("Đã tạo đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("org:unit", pk=unit.pk)
     return render(request, "org/unit_form.html", {"form": form, "parent": parent, "unit": None})
 
@@ -126,7 +127,7 @@ def unit_edit(request, pk):
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu thông tin đơn vị.")
+            messages.success(request, _("Đã lưu thông tin đơn vị."))
             return redirect("org:unit", pk=unit.pk)
     return render(request, "org/unit_form.html", {"form": form, "parent": unit.parent, "unit": unit})
 
@@ -150,7 +151,7 @@ def unit_move(request, pk):
         except DomainError as exc:
             form.add_error("new_parent", exc.message)
         else:
-            messages.success(request, f"Đã chuyển “{unit.name}” cùng toàn bộ đơn vị trực thuộc.")
+            messages.success(request, _("Đã chuyển “%(name)s” cùng toàn bộ đơn vị trực thuộc.") % {"name": unit.name})
             return redirect("org:unit", pk=unit.pk)
     return render(request, "org/unit_move.html", {"form": form, "unit": unit})
 
@@ -166,7 +167,11 @@ def unit_dissolve(request, pk):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"“{unit.name}” đã ngừng hoạt động từ {d['on_date']:%d/%m/%Y}.")
+            messages.success(
+                request,
+                _("“%(name)s” đã ngừng hoạt động từ %(date)s.")
+                % {"name": unit.name, "date": d["on_date"].strftime("%d/%m/%Y")},
+            )
             return redirect("org:unit", pk=unit.pk)
     return render(request, "org/unit_dissolve.html", {"form": form, "unit": unit})
 
@@ -183,7 +188,7 @@ def unit_delete(request, pk):
             raise Http404 from None
         messages.error(request, exc.message)
         return redirect("org:unit", pk=unit.pk)
-    messages.success(request, f"Đã xóa đơn vị “{unit.name}”.")
+    messages.success(request, _("Đã xóa đơn vị “%(name)s”.") % {"name": unit.name})
     return redirect("org:unit", pk=parent.pk)
 
 
@@ -244,7 +249,7 @@ def people_export(request, fmt):
         job = jobs.start(
             request.user,
             "people_export",
-            f"Xuất danh sách quân số ({number(count)} người, {fmt})",
+            _("Xuất danh sách quân số (%(count)s người, %(format)s)") % {"count": number(count), "format": fmt},
             tasks.export_people,
             filters | {"format": fmt},
         )
@@ -272,8 +277,16 @@ def people_import(request):
         else:
             messages.success(
                 request,
-                f"Đã nhập {result.total} dòng: {result.created} quân nhân mới, {result.updated} cập nhật, "
-                f"{result.unchanged} không thay đổi.",
+                _(
+                    "Đã nhập %(total)s dòng: %(created)s quân nhân mới, %(updated)s cập nhật, "
+                    "%(unchanged)s không thay đổi."
+                )
+                % {
+                    "total": result.total,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
             )
             return redirect("org:people")
     return render(
@@ -316,7 +329,7 @@ def person_create(request):
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Đã thêm {person.full_name}.")
+            messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
             return redirect("org:person", pk=person.pk)
     return render(request, "org/person_form.html", {"form": form, "person": None})
 
@@ -331,7 +344,7 @@ def person_edit(request, pk):
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu thông tin quân nhân.")
+            messages.success(request, _("Đã lưu thông tin quân nhân."))
             return redirect("org:person", pk=person.pk)
     return render(request, "org/person_form.html", {"form": form, "person": person})
 
@@ -342,5 +355,5 @@ def person_delete(request, pk):
     person = Person.objects.select_related("unit").get_in_scope(request.user, Action.CHANGE_PERSON, pk=pk)
     unit = person.unit
     services.delete_person(request.user, person)
-    messages.success(request, f"Đã xóa {person.full_name} khỏi danh sách quân số.")
+    messages.success(request, _("Đã xóa %(name)s khỏi danh sách quân số.") % {"name": person.full_name})
     return redirect("org:unit", pk=unit.pk)

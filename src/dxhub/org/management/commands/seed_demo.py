@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dxhub.accounts.models import RoleAssignment, User
 from dxhub.accounts.roles import Role
@@ -22,7 +23,12 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Nạp tổ chức mẫu (Bộ Quốc phòng, ~300 đơn vị, ~5 000 quân nhân, tài khoản mẫu). Chạy lại không thay đổi gì."
+    # gettext at run time, not gettext_lazy: argparse cannot wrap a lazy string for --help.
+    @property
+    def help(self):
+        return _(
+            "Nạp tổ chức mẫu (Bộ Quốc phòng, ~300 đơn vị, ~5 000 quân nhân, tài khoản mẫu). Chạy lại không thay đổi gì."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=5200)
@@ -42,10 +48,19 @@ class Command(BaseCommand):
             audit.record_many(changes)
         if not quiet:
             self.stdout.write(
-                f"Tổ chức mẫu: {Unit.objects.count()} đơn vị, {Person.objects.count()} quân nhân "
-                f"(lần này thêm {len(units)} đơn vị, {len(new_people)} quân nhân, {len(accounts)} phân quyền)."
+                _(
+                    "Tổ chức mẫu: %(units)s đơn vị, %(people)s quân nhân "
+                    "(lần này thêm %(new_units)s đơn vị, %(new_people)s quân nhân, %(new_roles)s phân quyền)."
+                )
+                % {
+                    "units": Unit.objects.count(),
+                    "people": Person.objects.count(),
+                    "new_units": len(units),
+                    "new_people": len(new_people),
+                    "new_roles": len(accounts),
+                }
             )
-            self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+            self.stdout.write(_("Tài khoản mẫu (mật khẩu chung: %(password)s):") % {"password": DEMO_PASSWORD})
             for username, name, code, role in DEMO_ACCOUNTS:
                 self.stdout.write(f"  {username:<16} {Role(role).label} — {code} ({name})")
 

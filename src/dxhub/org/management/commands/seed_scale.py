@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext
 
 from dxhub.audit import services as audit
 from dxhub.audit.context import acting_as
@@ -43,7 +44,10 @@ SCALE_SERIAL_BASE = 500_000_000  # scale people never collide with demo identifi
 
 
 class Command(BaseCommand):
-    help = "Sinh dữ liệu quy mô toàn quân (mặc định 20 000 đơn vị, 500 000 quân nhân) để đo hiệu năng."
+    # gettext at run time, not gettext_lazy: argparse cannot wrap a lazy string for --help.
+    @property
+    def help(self):
+        return gettext("Sinh dữ liệu quy mô toàn quân (mặc định 20 000 đơn vị, 500 000 quân nhân) để đo hiệu năng.")
 
     def add_arguments(self, parser):
         parser.add_argument("--units", type=int, default=20_000)
