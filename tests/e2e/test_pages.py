@@ -89,3 +89,33 @@ def test_api_docs_render_from_local_files(page, live_server, org):
     expect(page.get_by_text("/api/v1/people/{pk}").first).to_be_visible()
     assert external == [], external
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_import_people_from_excel_in_the_browser(page, live_server, org, shot, tmp_path):
+    from openpyxl import Workbook
+
+    from dxhub.org import identifiers
+    from dxhub.org.models import Person
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã định danh", "Họ và tên", "Đối tượng", "Cấp bậc", "Mã đơn vị"])
+    ws.append([identifiers.make(25, 7001), "Đinh Thị Hoa", "QNCN", "Trung úy", "HVHC-CNTT"])
+    ws.append([identifiers.make(25, 7002), "Cao Văn Lực", "Sĩ quan", "Thiếu tá", "BTL86"])
+    bad = tmp_path / "quan-so-loi.xlsx"
+    wb.save(bad)
+    login(page, live_server, "nhaplieu_hvhc", PASSWORD)
+    page.goto(f"{live_server.url}/to-chuc/quan-so/nhap/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button:has-text('Kiểm tra và nhập')")
+    expect(page.locator(".alert-danger")).to_contain_text("Chưa có dữ liệu nào được ghi")
+    expect(page.get_by_text("dòng 3, cột E")).to_be_visible()
+    shot(page, "import-errors")
+    assert not Person.objects.filter(full_name="Đinh Thị Hoa").exists()
+    ws.delete_rows(3)
+    good = tmp_path / "quan-so.xlsx"
+    wb.save(good)
+    page.set_input_files("input[type=file]", str(good))
+    page.click("button:has-text('Kiểm tra và nhập')")
+    expect(page.locator(".alert-success")).to_contain_text("1 quân nhân mới")
+    assert Person.objects.get(full_name="Đinh Thị Hoa").unit.code == "HVHC-CNTT"

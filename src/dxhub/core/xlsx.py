@@ -144,6 +144,33 @@ def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], wid
     return out.getvalue()
 
 
+def write_template(title: str, headers: Sequence[str], choices: dict[int, Sequence[str]], widths=(), rows=500) -> bytes:
+    """An empty import sheet: bold, frozen header and drop-down lists (``choices`` by
+    0-based column) on the first ``rows`` data rows, so values are picked, not typed."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(list(headers))
+    for i, cell in enumerate(ws[1], start=1):
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="206BC4")
+        ws.column_dimensions[get_column_letter(i)].width = widths[i - 1] if i - 1 < len(widths) else 18
+    ws.freeze_panes = "A2"
+    for col, values in choices.items():
+        letter = get_column_letter(col + 1)
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        dv.error = _("Hãy chọn một giá trị trong danh sách.")
+        dv.errorTitle = _("Giá trị không hợp lệ")
+        dv.showErrorMessage = True
+        dv.add(f"{letter}2:{letter}{rows + 1}")
+        ws.add_data_validation(dv)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     out = io.StringIO()
     out.write("\ufeff")  # BOM so Excel opens UTF-8 Vietnamese correctly

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -238,6 +239,19 @@ def export_people(queryset, fmt: str, on_row=None) -> bytes:
     if fmt == "csv":
         return xlsx.write_csv(headers, rows)
     raise ValueError(fmt)
+
+
+def import_template() -> bytes:
+    """The import sheet with drop-downs for gender, category and rank."""
+    keys = list(COLUMNS)
+    with translation.override("vi"):
+        choices = {
+            keys.index("gender"): [str(label) for _code, label in Person.Gender.choices],
+            keys.index("category"): [str(label) for _code, label in PersonnelCategory.choices],
+            keys.index("rank"): [str(label) for _code, label in Rank.choices],
+        }
+    headers = [str(h) for h in COLUMNS.values()]
+    return xlsx.write_template(_("Quân số"), headers, choices, widths=EXPORT_WIDTHS)
 
 
 def record_export(user, filters: dict, fmt: str, count: int) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("quan-so/", views.people_list, name="people"),
     path("quan-so/xuat.<str:fmt>", views.people_export, name="people_export"),
     path("quan-so/nhap/", views.people_import, name="people_import"),
+    path("quan-so/mau-nhap.xlsx", views.people_template, name="people_template"),
     path("quan-so/them/", views.person_create, name="person_create"),
     path("quan-so/<int:pk>/", views.person_detail, name="person"),
     path("quan-so/<int:pk>/sua/", views.person_edit, name="person_edit"),

@@ -263,6 +263,13 @@ def people_export(request, fmt):
 
 
 @login_required
+def people_template(request):
+    response = HttpResponse(people_io.import_template(), content_type=EXPORT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-quan-so.xlsx"'
+    return response
+
+
+@login_required
 def people_import(request):
     if not scope_paths(request.user, Action.CHANGE_PERSON):
         raise Http404

@@ -170,3 +170,24 @@ def test_formula_injection_neutralised_on_export(org):
     assert ws.cell(2, 7).value.startswith("'=")
     csv_text = people_io.export_people(Person.objects.filter(pk=p.pk), "csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text
+
+
+def test_template_has_dropdowns_and_round_trips(client_for, org):
+    from django.urls import reverse
+
+    body = client_for("nhaplieu_hvhc").get(reverse("org:people_template")).content
+    wb = load_workbook(io.BytesIO(body))
+    ws = wb.active
+    assert [c.value for c in ws[1]][:8] == HEADER
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert '"Nam,Nữ"' in lists.values()
+    assert any("Quân nhân chuyên nghiệp" in f for f in lists.values())
+    assert any("Thiếu tá" in f and "Đại tướng" in f for f in lists.values())
+    ws.append(
+        [identifiers.make(22, 5555), "Mai Thị Lan", "Nữ", 1996, "Quân nhân chuyên nghiệp", "Thượng úy", "", "HVHC"]
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = people_io.import_people(org.users["nhaplieu_hvhc"], SimpleUploadedFile("m.xlsx", buf.getvalue()))
+    assert result.created == 1
+    assert Person.objects.get(full_name="Mai Thị Lan").rank == "thuong_uy"
