@@ -70,8 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "dxhub.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dxhub.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dxhub.audit.middleware.AuditContextMiddleware",
@@ -144,6 +144,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "dxhub"
+# Roles whose holders must turn on two-factor sign-in, e.g. "system_admin,unit_admin" in production.
+DXHUB_REQUIRE_2FA_ROLES = env_list("DXHUB_REQUIRE_2FA_ROLES")
 SESSION_COOKIE_AGE = env_int("DXHUB_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

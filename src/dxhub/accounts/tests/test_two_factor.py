@@ -71,3 +71,23 @@ def test_disable_needs_a_valid_code(client, org):
     assert client.post(reverse("accounts:two_factor"), {"token": code(device, 1)}).status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="security", after__event="two_factor_disabled").exists()
+
+
+def test_roles_can_require_two_factor(client, org, settings):
+    settings.DXHUB_REQUIRE_2FA_ROLES = ["unit_admin"]
+    client.force_login(org.users["qtv_hvhc"])
+    response = client.get(reverse("org:tree"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:two_factor")
+    page = client.get(response["Location"]).content.decode()
+    assert "bắt buộc xác thực hai lớp" in page
+    enable(client, org.users["qtv_hvhc"])
+    client.force_login(org.users["qtv_hvhc"])
+    from django_otp import login as otp_login
+
+    device = TOTPDevice.objects.get(user=org.users["qtv_hvhc"])
+    request = type("R", (), {"user": org.users["qtv_hvhc"], "session": client.session})()
+    otp_login(request, device)
+    request.session.save()
+    assert client.get(reverse("org:tree")).status_code == 200
+    client.force_login(org.users["lanhdao_86"])  # a role not in the list
+    assert client.get(reverse("org:tree")).status_code == 200
