@@ -43,13 +43,20 @@ def _require(user, action, unit, message=None):
 # --- units ------------------------------------------------------------------
 
 
+def code_problem(code: str) -> str | None:
+    """Why a unit code (already NFC and upper-case) is not acceptable, or None."""
+    if not code:
+        return _("Mã đơn vị không được để trống.")
+    if len(code) > 40 or not code.isascii() or not all(ch.isalnum() or ch in "-_." for ch in code):
+        return _("Mã đơn vị chỉ gồm tối đa 40 chữ cái không dấu, chữ số và dấu - _ .")
+    return None
+
+
 def _check_unit(values: dict, instance: Unit | None = None) -> dict[str, str]:
     errors = {}
     code = nfc(values.get("code", instance.code if instance else "")).upper()
-    if not code:
-        errors["code"] = _("Mã đơn vị không được để trống.")
-    elif not all(ch.isalnum() or ch in "-_." for ch in code) or not code.isascii():
-        errors["code"] = _("Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và dấu - _ .")
+    if (problem := code_problem(code)) is not None:
+        errors["code"] = problem
     elif Unit.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
         errors["code"] = _("Mã đơn vị “%(code)s” đã được dùng cho đơn vị khác.") % {"code": code}
     if "name" in values and not nfc(values["name"]):

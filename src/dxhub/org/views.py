@@ -17,7 +17,7 @@ from dxhub.core.errors import DomainError
 from dxhub.core.paging import paginate, query_without_page
 from dxhub.core.text import nfc, number
 
-from . import people_io, services, tasks, tree
+from . import people_io, services, tasks, tree, units_io
 from .forms import DissolveUnitForm, MoveUnitForm, PeopleFilterForm, PeopleImportForm, PersonForm, UnitForm
 from .models import Person, Unit
 
@@ -269,44 +269,89 @@ def people_template(request):
     return response
 
 
-@login_required
-def people_import(request):
-    if not scope_paths(request.user, Action.CHANGE_PERSON):
-        raise Http404
+def _import_page(request, importer, *, title, intro, columns, required, template_url, on_success):
+    """The upload page shared by the spreadsheet imports: a form, then either a
+    success message and redirect or the list of problems by row and column."""
     form = PeopleImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = people_io.import_people(request.user, form.cleaned_data["file"])
+            result = importer(request.user, form.cleaned_data["file"])
         except DomainError as exc:
             form.add_error(None, exc.message)
             problems = exc.problems if isinstance(exc.problems, list) else list(exc.problems.values())
         else:
-            messages.success(
-                request,
-                _(
-                    "Đã nhập %(total)s dòng: %(created)s quân nhân mới, %(updated)s cập nhật, "
-                    "%(unchanged)s không thay đổi."
-                )
-                % {
-                    "total": result.total,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                },
-            )
-            return redirect("org:people")
+            return on_success(result)
     return render(
         request,
-        "org/people_import.html",
+        "org/import.html",
         {
             "form": form,
             "problems": problems[:500],
             "more": max(0, len(problems) - 500),
-            "columns": people_io.COLUMNS,
-            "required": people_io.REQUIRED,
+            "title": title,
+            "intro": intro,
+            "columns": columns,
+            "required": required,
+            "template_url": template_url,
         },
     )
+
+
+def _imported(request, what, result, target):
+    messages.success(
+        request,
+        _("Đã nhập: %(created)s %(what)s mới, %(updated)s cập nhật, %(unchanged)s không thay đổi.")
+        % {"created": result.created, "what": what, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    return redirect(target)
+
+
+@login_required
+def people_import(request):
+    if not scope_paths(request.user, Action.CHANGE_PERSON):
+        raise Http404
+    return _import_page(
+        request,
+        people_io.import_people,
+        title=_("Nhập quân số từ Excel"),
+        intro=_(
+            "Trang tính đầu tiên, dòng 1 là tiêu đề. Có thể dùng chính tệp xuất từ trang Quân số. "
+            "Quân nhân đã có (cùng mã định danh) được cập nhật; quân nhân mới được thêm. "
+            "Nếu có bất kỳ lỗi nào, không dòng nào được ghi."
+        ),
+        columns=people_io.COLUMNS,
+        required=people_io.REQUIRED,
+        template_url=reverse("org:people_template"),
+        on_success=lambda result: _imported(request, _("quân nhân"), result, "org:people"),
+    )
+
+
+@login_required
+def units_import(request, pk):
+    unit = Unit.objects.get_in_scope(request.user, Action.CHANGE_UNIT, pk=pk)
+    return _import_page(
+        request,
+        units_io.import_units,
+        title=_("Nhập đơn vị từ Excel"),
+        intro=_(
+            "Mỗi dòng một đơn vị, cấp trên ghi bằng mã (đơn vị đã có trong phạm vi của bạn hoặc có trong tệp, "
+            "thứ tự dòng tùy ý). Đơn vị đã có được sửa tên, loại hình; muốn đổi cấp trên hãy dùng chức năng Chuyển. "
+            "Có thể dùng tệp xuất từ trang đơn vị. Nếu có bất kỳ lỗi nào, không dòng nào được ghi."
+        ),
+        columns=units_io.COLUMNS,
+        required=units_io.REQUIRED,
+        template_url=reverse("org:units_export", args=[unit.pk]),
+        on_success=lambda result: _imported(request, _("đơn vị"), result, reverse("org:unit", args=[unit.pk])),
+    )
+
+
+@login_required
+def units_export(request, pk):
+    unit = Unit.objects.get_in_scope(request.user, Action.VIEW, pk=pk)
+    response = HttpResponse(units_io.export_units(unit), content_type=EXPORT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{unit.code}.xlsx"'
+    return response
 
 
 @login_required
