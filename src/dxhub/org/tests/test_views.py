@@ -236,3 +236,13 @@ def test_tree_fragment_and_unit_page_queries_do_not_grow_with_children(client_fo
     for i in range(12):
         services.create_unit(org.users["admin"], root, code=f"N{i}", name=f"Đơn vị {i}", kind="co_quan")
     assert [count(u) for u in urls] == before
+
+
+def test_years_and_sequence_numbers_are_not_grouped(client_for, org):
+    person = org.people["HVHC"]
+    Person.objects.filter(pk=person.pk).update(birth_year=1990)
+    html = client_for("admin").get(reverse("org:person", args=[person.pk])).content.decode()
+    assert ">1990<" in html and "1.990" not in html
+    Person.objects.filter(pk=person.pk).update(birth_year=None)
+    html = client_for("admin").get(reverse("org:person", args=[person.pk])).content.decode()
+    assert "None" not in html
