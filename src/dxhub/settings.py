@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dxhub.accounts",
     "dxhub.org",
     "dxhub.audit",
+    "dxhub.reporting",
 ]
 
 MIDDLEWARE = [

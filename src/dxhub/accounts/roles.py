@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     ENTER_DATA = "enter_data", _("nhập số liệu")
     REVIEW = "review", _("phê duyệt")
     ASSESS = "assess", _("thẩm định")
+    MANAGE_CATALOGUE = "manage_catalogue", _("quản lý danh mục chỉ tiêu, biểu mẫu")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -39,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.ENTER_DATA: frozenset({Role.SYSTEM_ADMIN, Role.UNIT_ADMIN, Role.DATA_ENTRY}),
     Action.REVIEW: frozenset({Role.SYSTEM_ADMIN, Role.REVIEWER}),
     Action.ASSESS: frozenset({Role.SYSTEM_ADMIN, Role.ASSESSOR}),
+    Action.MANAGE_CATALOGUE: frozenset({Role.SYSTEM_ADMIN}),
 }
 
 

@@ -30,7 +30,11 @@ class Period:
         if self.kind not in MONTHS_IN:
             raise PeriodError(f"Loại kỳ “{self.kind}” không hợp lệ.")
         if not 1 <= self.number <= COUNT_IN_YEAR[self.kind]:
-            raise PeriodError(f"Kỳ số {self.number} không tồn tại trong loại kỳ này.")
+            names = {"M": "tháng", "Q": "quý", "H": "nửa năm", "Y": "năm"}
+            raise PeriodError(
+                f"Kỳ báo cáo không tồn tại: {names[self.kind]} số {self.number} "
+                f"(chỉ có từ 1 đến {COUNT_IN_YEAR[self.kind]})."
+            )
         if not 1990 <= self.year <= 2100:
             raise PeriodError(f"Năm {self.year} nằm ngoài khoảng hợp lệ.")
 
