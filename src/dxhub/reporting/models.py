@@ -61,6 +61,13 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.code} — {self.name}"
 
+    @property
+    def applies_to_labels(self) -> list[str]:
+        from dxhub.org.choices import UnitKind
+
+        labels = dict(UnitKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.applies_to]
+
 
 class IndicatorFormula(models.Model):
     """One version of a computed indicator's formula, in force from ``valid_from`` (a
@@ -86,3 +93,9 @@ class IndicatorFormula(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} = {self.expression} (từ {self.valid_from})"
+
+    @property
+    def valid_from_label(self) -> str:
+        from .periods import Period
+
+        return Period.parse(self.valid_from).label

@@ -29,6 +29,14 @@ def test_seed_demo_builds_the_organisation_and_is_idempotent(db):
     assert Unit.objects.filter(kind="benh_vien").count() >= 2
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
     assert all(identifiers.is_valid(i) for i in Person.objects.values_list("identifier", flat=True)[:500])
+    from dxhub.reporting import catalogue
+    from dxhub.reporting.models import Indicator
+    from dxhub.reporting.periods import Period
+
+    assert Indicator.objects.count() >= 40
+    share = Indicator.objects.get(code="DOC_SIGNED_PCT")
+    assert share.weight.code == "DOC_TOTAL" and share.formulas.count() == 1
+    assert catalogue.compute(share, Period.parse("2023-Q4"), {"DOC_SIGNED": 72, "DOC_TOTAL": 100}) == 72
     snapshot = (
         Unit.objects.count(),
         Person.objects.count(),

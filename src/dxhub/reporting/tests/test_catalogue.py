@@ -101,5 +101,5 @@ def test_catalogue_pages(client_for, docs, org):
     html = c.get(reverse("reporting:indicator", args=["DOC_TOTAL"])).content.decode()
     assert "DOC_SIGNED_PCT" in html  # used by
     html = c.get(reverse("reporting:indicator", args=["doc_signed_pct"])).content.decode()
-    assert "áp dụng từ kỳ 2023-Q1" in html
+    assert "áp dụng từ kỳ Quý I/2023" in html
     assert c.get(reverse("reporting:indicator", args=["KHONG_CO"])).status_code == 404

@@ -8,6 +8,8 @@ from dxhub.audit import services as audit
 from dxhub.audit.context import acting_as
 from dxhub.org import bulk, demo_data, identifiers
 from dxhub.org.models import PeerGroup, Person, Unit
+from dxhub.reporting.demo import load_catalogue
+from dxhub.reporting.models import Indicator
 
 DEMO_PASSWORD = "Dxhub@2025"  # noqa: S105 - demo data only, printed to the operator
 
@@ -41,6 +43,7 @@ class Command(BaseCommand):
             units = bulk.insert_units(specs)
             new_people = self._people(specs, people)
             accounts = self._accounts()
+            indicators = load_catalogue()  # audits itself
             changes = [audit.Change("create", g, None, audit.snapshot(g)) for g in groups]
             changes += [audit.Change("create", u, None, audit.snapshot(u), u.pk) for u in units]
             changes += [audit.Change("import", p, None, audit.snapshot(p), p.unit_id) for p in new_people]
@@ -59,6 +62,10 @@ class Command(BaseCommand):
                     "new_people": len(new_people),
                     "new_roles": len(accounts),
                 }
+            )
+            self.stdout.write(
+                _("Danh mục chỉ tiêu: %(n)s chỉ tiêu (lần này thêm %(new)s).")
+                % {"n": Indicator.objects.count(), "new": len(indicators)}
             )
             self.stdout.write(_("Tài khoản mẫu (mật khẩu chung: %(password)s):") % {"password": DEMO_PASSWORD})
             for username, name, code, role in DEMO_ACCOUNTS:
