@@ -1,9 +1,8 @@
 """Demo organisation for ``seed_demo``: the unit tree and fictional personnel.
 
-Pure Python (standard library only, no Django import) and deterministic: the same
+Plain data and deterministic generators (no database access): the same
 arguments always give the same output. Unit kinds, personnel categories and ranks
-use the codes of ``dxhub.org.choices``; they are mirrored below so this module needs
-no Django, and ``_check()`` compares the mirror with ``choices.py``.
+use the codes of ``dxhub.org.choices``, imported from there.
 
 Real names are used only for real, publicly known bodies (the ministry, general
 departments, military regions, services, academies, hospitals, divisions); the
@@ -20,60 +19,18 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
+
+from dxhub.org.choices import RANK_CATEGORIES, PersonnelCategory, UnitKind
 
 REF_YEAR = 2025  # "now" for ages, ranks and years of service
 
 # ---------------------------------------------------------------------------
-# Vocabularies (mirror of dxhub.org.choices; checked by _check())
+# Vocabularies, from dxhub.org.choices (one definition of each)
 # ---------------------------------------------------------------------------
 
-UNIT_KINDS = frozenset(
-    {
-        "bo",
-        "tong_cuc",
-        "quan_khu",
-        "quan_chung",
-        "bo_tu_lenh",
-        "binh_chung",
-        "hoc_vien",
-        "truong",
-        "benh_vien",
-        "vien",
-        "su_doan",
-        "lu_doan",
-        "trung_doan",
-        "tieu_doan",
-        "dai_doi",
-        "bo_chqs",
-        "co_quan",
-        "doanh_nghiep",
-        "khac",
-    }
-)
-CATEGORIES = ("si_quan", "qncn", "cnvqp", "hsq_bs", "hoc_vien", "lao_dong_hd")
-
-# Ranks in ascending order with the categories that can hold them.
-RANK_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "binh_nhi": ("hsq_bs",),
-    "binh_nhat": ("hsq_bs",),
-    "ha_si": ("hsq_bs",),
-    "trung_si": ("hsq_bs",),
-    "thuong_si": ("hsq_bs",),
-    "thieu_uy": ("si_quan", "qncn", "hoc_vien"),
-    "trung_uy": ("si_quan", "qncn"),
-    "thuong_uy": ("si_quan", "qncn"),
-    "dai_uy": ("si_quan", "qncn"),
-    "thieu_ta": ("si_quan", "qncn"),
-    "trung_ta": ("si_quan", "qncn"),
-    "thuong_ta": ("si_quan", "qncn"),
-    "dai_ta": ("si_quan",),
-    "thieu_tuong": ("si_quan",),
-    "trung_tuong": ("si_quan",),
-    "thuong_tuong": ("si_quan",),
-    "dai_tuong": ("si_quan",),
-}
-RANK_ORDER = list(RANK_CATEGORIES)
+UNIT_KINDS = frozenset(UnitKind.values)
+CATEGORIES = tuple(PersonnelCategory.values)
+RANK_ORDER = list(RANK_CATEGORIES)  # ascending, as org/choices.py lists them
 
 PEER_GROUPS: list[tuple[str, str]] = [
     ("co_quan_bo", "Cơ quan chức năng Bộ"),
@@ -1686,22 +1643,6 @@ def demo_people(units: list[dict], count: int = 5200, seed: int = 2025) -> Itera
 CODE_RE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
 
 
-def _choices_codes() -> tuple[set[str], set[str], dict[str, tuple[str, ...]]] | None:
-    """Unit kinds, categories and rank table parsed from choices.py (None if it is not there)."""
-    path = Path(__file__).with_name("choices.py")
-    if not path.exists():
-        return None
-    text = path.read_text(encoding="utf-8")
-    blocks = re.split(r"\nclass ", text)
-    kinds = next(b for b in blocks if b.startswith("UnitKind"))
-    cats = next(b for b in blocks if b.startswith("PersonnelCategory"))
-    code_re = re.compile(r'^\s+\w+ = "(\w+)", _\(', re.M)
-    ranks = {
-        code: tuple(re.findall(r'"(\w+)"', cs)) for code, cs in re.findall(r'\("(\w+)", "[^"]+", \(([^)]*)\)\)', text)
-    }
-    return set(code_re.findall(kinds)), set(code_re.findall(cats)), ranks
-
-
 def _check() -> None:
     units = demo_units()
     codes = [u["code"] for u in units]
@@ -1739,13 +1680,6 @@ def _check() -> None:
         "Tổng cục Chính trị Quân đội nhân dân Việt Nam",
     ):
         assert required in level2, required
-
-    parsed = _choices_codes()
-    if parsed is not None:
-        kinds, cats, ranks = parsed
-        assert kinds == UNIT_KINDS, kinds ^ UNIT_KINDS
-        assert cats == set(CATEGORIES), cats ^ set(CATEGORIES)
-        assert ranks == RANK_CATEGORIES, "RANK_CATEGORIES differs from choices.RANKS"
 
     people = list(demo_people(units))
     assert len(people) == 5200 and people == list(demo_people(units)), "count and determinism"

@@ -24,8 +24,7 @@ Conventions every definition relies on:
   (Học viện Hậu cần scale), which the generator should share out when an academy's
   own sub-units report separately, and clamp so that ``validations`` hold.
 
-Unit kinds use the codes of ``dxhub.org.choices.UnitKind``; they are mirrored below so
-this module needs no Django, and ``_check()`` compares the mirror with ``choices.py``.
+Unit kinds use the codes of ``dxhub.org.choices.UnitKind``, imported from there.
 
 Run ``python3 demo_indicators.py`` for a self-check and a summary.
 """
@@ -35,34 +34,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from pathlib import Path
+
+from dxhub.org.choices import UnitKind
 
 # ---------------------------------------------------------------------------
 # Vocabularies
 # ---------------------------------------------------------------------------
 
-# Mirror of dxhub.org.choices.UnitKind, in the same order (checked by _check()).
-UNIT_KINDS = (
-    "bo",
-    "tong_cuc",
-    "quan_khu",
-    "quan_chung",
-    "bo_tu_lenh",
-    "binh_chung",
-    "hoc_vien",
-    "truong",
-    "benh_vien",
-    "vien",
-    "su_doan",
-    "lu_doan",
-    "trung_doan",
-    "tieu_doan",
-    "dai_doi",
-    "bo_chqs",
-    "co_quan",
-    "doanh_nghiep",
-    "khac",
-)
+UNIT_KINDS = tuple(UnitKind.values)
 VALUE_TYPES = ("integer", "decimal", "percentage", "boolean", "text")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
 AGGREGATIONS = ("sum", "avg", "weighted_avg", "min", "max", "share_yes", "none")
@@ -777,15 +756,6 @@ def formula_codes(formula: str) -> set[str]:
     return {name for name in IDENT_RE.findall(formula) if name.lower() not in FUNCTIONS}
 
 
-def _choices_kinds() -> list[str] | None:
-    """Unit-kind codes parsed from org/choices.py, in order (None if it is not there)."""
-    path = Path(__file__).resolve().parent.parent / "org" / "choices.py"
-    if not path.exists():
-        return None
-    block = next(b for b in path.read_text(encoding="utf-8").split("\nclass ") if b.startswith("UnitKind"))
-    return re.findall(r'^\s+\w+ = "(\w+)", _\(', block, re.M)
-
-
 def _covers(ind: dict, kinds: list[str] | None) -> bool:
     """Whether ``ind`` is reported by every unit kind in ``kinds`` (None: all kinds)."""
     if ind["applies_to"] is None:
@@ -794,9 +764,6 @@ def _covers(ind: dict, kinds: list[str] | None) -> bool:
 
 
 def _check() -> None:
-    parsed = _choices_kinds()
-    if parsed is not None:
-        assert parsed == list(UNIT_KINDS), "UNIT_KINDS differs from org/choices.py"
     codes = [ind["code"] for ind in INDICATORS]
     assert len(codes) == len(set(codes)), [c for c, n in Counter(codes).items() if n > 1]
     by_code = {ind["code"]: ind for ind in INDICATORS}
