@@ -192,6 +192,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- mail -----------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DXHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DXHUB_FROM_EMAIL", "dxhub@localhost")
+DXHUB_BASE_URL = os.environ.get("DXHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- security -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

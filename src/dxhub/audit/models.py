@@ -26,6 +26,10 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Xuất dữ liệu")
         LOGIN = "login", _("Đăng nhập")
         SECURITY = "security", _("An ninh tài khoản")
+        SUBMIT = "submit", _("Gửi duyệt")
+        APPROVE = "approve", _("Phê duyệt")
+        RETURN = "return", _("Trả lại")
+        REOPEN = "reopen", _("Mở lại")
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)

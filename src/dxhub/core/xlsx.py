@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import unescape as html_unescape
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -34,14 +36,10 @@ class Sheet:
     present: set[str]  # the column keys the sheet has
 
 
-def read_table(upload, columns: dict[str, str], required: Sequence[str], max_rows: int = 100_000) -> Sheet:
-    """Read the first sheet of an uploaded .xlsx into rows keyed by column key.
-
-    ``columns`` maps column key -> Vietnamese header. Headers match without
-    accents or case. Raises DomainError with a Vietnamese message for a file
-    that is too big, not an Excel workbook, damaged, empty, missing columns, or
-    longer than ``max_rows`` (reading stops there).
-    """
+def upload_bytes(upload) -> bytes:
+    """The bytes of an uploaded .xlsx after the checks every upload gets: size limit,
+    not empty, a zip holding an Excel workbook (not Word, not another archive), and no
+    macros (.xlsm)."""
     size = getattr(upload, "size", None)
     limit = settings.DXHUB_MAX_UPLOAD_BYTES
     if size is not None and size > limit:
@@ -62,6 +60,28 @@ def read_table(upload, columns: dict[str, str], required: Sequence[str], max_row
     if "xl/workbook.xml" not in names:
         kind = _("tài liệu Word") if "word/document.xml" in names else _("tệp nén không phải Excel")
         raise DomainError(_("Tệp tải lên là %(kind)s, không phải bảng tính Excel (.xlsx).") % {"kind": kind})
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in _content_types(buffer):
+        raise DomainError(_("Tệp có chứa macro (.xlsm) không được chấp nhận. Hãy lưu lại dưới dạng Excel Workbook (.xlsx)."))
+    return data
+
+
+def _content_types(buffer) -> str:
+    with zipfile.ZipFile(buffer) as zf:
+        try:
+            return zf.read("[Content_Types].xml").decode("utf-8", "replace")
+        except KeyError:
+            return ""
+
+
+def read_table(upload, columns: dict[str, str], required: Sequence[str], max_rows: int = 100_000) -> Sheet:
+    """Read the first sheet of an uploaded .xlsx into rows keyed by column key.
+
+    ``columns`` maps column key -> Vietnamese header. Headers match without
+    accents or case. Raises DomainError with a Vietnamese message for a file
+    that is too big, not an Excel workbook, damaged, empty, missing columns, or
+    longer than ``max_rows`` (reading stops there).
+    """
+    buffer = io.BytesIO(upload_bytes(upload))
     try:
         wb = load_workbook(buffer, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
@@ -179,3 +199,60 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     for row in rows:
         w.writerow([safe_cell(v) for v in row])
     return out.getvalue().encode("utf-8")
+
+
+_SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_ENTRY_REV = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
+
+
+def structure_problems(data: bytes, sheets: Sequence[str]) -> list[str]:
+    """Formulas, merged cells and hidden rows in the named sheets of a workbook, found
+    by scanning the sheet XML (openpyxl's fast read-only mode cannot see merges or
+    hidden rows). Each problem names the sheet and the cell or row, in Vietnamese."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        workbook = zf.read("xl/workbook.xml")
+        try:
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+        except KeyError:
+            return []
+        targets = {}
+        for m in _REL.finditer(rels):
+            rid, target = (m[1], m[2]) if m[1] else (m[4], m[3])
+            target = target.decode()
+            targets[rid] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        entries = [(m[1], m[2]) for m in _SHEET_ENTRY.finditer(workbook)]
+        entries += [(m[2], m[1]) for m in _SHEET_ENTRY_REV.finditer(workbook)]
+        problems = []
+        for name, rid in entries:
+            title = html_unescape(name.decode())
+            if title not in sheets or rid not in targets:
+                continue
+            try:
+                xml = zf.read(targets[rid])
+            except KeyError:
+                continue
+            f = _FORMULA.search(xml)
+            if f:
+                refs = list(_CELL_REF.finditer(xml, 0, f.start()))
+                cell = refs[-1][1].decode() if refs else "?"
+                problems.append(
+                    _("Trang tính “%(sheet)s”, ô %(cell)s có công thức: chỉ nhận giá trị, hãy dán giá trị (Paste Values).")
+                    % {"sheet": title, "cell": cell}
+                )
+            for m in list(_MERGE.finditer(xml))[:3]:
+                problems.append(
+                    _("Trang tính “%(sheet)s” có ô gộp %(ref)s: hãy bỏ gộp ô.") % {"sheet": title, "ref": m[1].decode()}
+                )
+            for m in list(_HIDDEN_ROW.finditer(xml))[:3]:
+                row = _ROW_NUMBER.search(m[0])
+                problems.append(
+                    _("Trang tính “%(sheet)s”, dòng %(row)s đang bị ẩn: hãy hiện lại hoặc xóa dòng đó.")
+                    % {"sheet": title, "row": row[1].decode() if row else "?"}
+                )
+    return problems

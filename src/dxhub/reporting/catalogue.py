@@ -14,7 +14,7 @@ from dxhub.core.text import nfc
 from dxhub.org.choices import UnitKind
 
 from . import formula
-from .models import Indicator, IndicatorFormula
+from .models import FormItem, FormVersion, Indicator, IndicatorFormula, ReportForm
 from .periods import Period, PeriodError
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,29}$", re.ASCII)
@@ -186,3 +186,76 @@ def compute(indicator: Indicator, period: Period, values: dict) -> Decimal | Non
     if version is None:
         return None
     return formula.evaluate(formula.parse(version.expression), values)
+
+
+# --- report forms -----------------------------------------------------------
+
+
+@transaction.atomic
+def save_form(user, data: dict, instance: ReportForm | None = None) -> ReportForm:
+    """Create or change a report form's heading (not its indicator list: see
+    ``add_form_version``)."""
+    _require_manage(user)
+    errors = {}
+    code = nfc(data.get("code", instance.code if instance else "")).upper()
+    if not re.match(r"^[A-Z0-9][A-Z0-9_\-]{0,29}$", code, re.ASCII):
+        errors["code"] = _("Mã biểu mẫu gồm chữ in hoa không dấu, chữ số, “-” và “_”, tối đa 30 ký tự.")
+    elif ReportForm.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+        errors["code"] = _("Mã biểu mẫu “%(code)s” đã có.") % {"code": code}
+    if data.get("periodicity", getattr(instance, "periodicity", None)) not in ReportForm.Periodicity.values:
+        errors["periodicity"] = _("Kỳ báo cáo phải là tháng, quý, 6 tháng hoặc năm.")
+    unknown = [k for k in data.get("applies_to") or [] if k not in UnitKind.values]
+    if unknown:
+        errors["applies_to"] = _("Loại hình đơn vị không hợp lệ: %(kinds)s.") % {"kinds": ", ".join(unknown)}
+    days = data.get("deadline_days", getattr(instance, "deadline_days", 10))
+    if not isinstance(days, int) or not 0 <= days <= 366:
+        errors["deadline_days"] = _("Hạn nộp là số ngày sau khi hết kỳ, từ 0 đến 366.")
+    if errors:
+        raise DomainError(_("Thông tin biểu mẫu chưa hợp lệ."), errors)
+    before = audit.snapshot(instance) if instance else None
+    form = instance or ReportForm()
+    for key in ("name", "periodicity", "applies_to", "deadline_days", "jump_threshold", "is_active"):
+        if key in data:
+            setattr(form, key, nfc(data[key]) if key == "name" else data[key])
+    form.code = code
+    form.save()
+    audit.record("update" if instance else "create", form, before=before, after=audit.snapshot(form))
+    return form
+
+
+@transaction.atomic
+def add_form_version(
+    user, form: ReportForm, indicator_codes: list[str], valid_from: str, optional: tuple[str, ...] = ()
+) -> FormVersion:
+    """A new indicator list for the form from period ``valid_from`` on; submissions
+    already started keep the version they began with."""
+    _require_manage(user)
+    form = ReportForm.objects.select_for_update().get(pk=form.pk)
+    try:
+        period = Period.parse(valid_from)
+    except PeriodError as exc:
+        raise DomainError(str(exc), {"valid_from": str(exc)}) from None
+    if period.kind != form.periodicity:
+        raise DomainError(_("Kỳ áp dụng phải cùng loại kỳ với biểu mẫu."), {"valid_from": valid_from})
+    codes = [nfc(c).upper() for c in indicator_codes]
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes, is_active=True)}
+    missing = [c for c in codes if c not in found]
+    if missing or not codes or len(set(codes)) != len(codes):
+        raise DomainError(
+            _("Danh sách chỉ tiêu không hợp lệ (trống, trùng hoặc không có mã: %(codes)s).")
+            % {"codes": ", ".join(missing) or "—"}
+        )
+    latest = form.versions.order_by("-number").first()
+    if latest is not None and period.start <= latest.valid_from_date:
+        raise DomainError(_("Phiên bản mới phải áp dụng sau kỳ %(code)s.") % {"code": latest.valid_from})
+    version = FormVersion.objects.create(
+        form=form, number=(latest.number + 1) if latest else 1, valid_from=period.code, valid_from_date=period.start
+    )
+    FormItem.objects.bulk_create(
+        [
+            FormItem(version=version, indicator=found[c], position=n, required=c not in optional)
+            for n, c in enumerate(codes, start=1)
+        ]
+    )
+    audit.record("create", version, after={"form": form.code, "valid_from": period.code, "indicators": codes})
+    return version

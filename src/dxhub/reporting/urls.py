@@ -4,6 +4,16 @@ from . import views
 
 app_name = "reporting"
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("viec-cua-toi/", views.my_work, name="my_work"),
+    path("cho-duyet/", views.review_queue, name="queue"),
+    path("tien-do/", views.completeness_page, name="completeness"),
+    path("phieu/mo/", views.start_submission, name="start"),
+    path("excel/", views.excel_page, name="excel"),
+    path("phieu/<int:pk>/", views.submission_page, name="submission"),
+    path("phieu/<int:pk>/luu/", views.submission_save, name="save"),
+    path("phieu/<int:pk>/<str:action>/", views.submission_decide, name="decide"),
     path("chi-tieu/", views.indicator_list, name="indicators"),
     path("chi-tieu/<str:code>/", views.indicator_detail, name="indicator"),
+    path("chi-tieu/<str:code>/so-lieu/", views.indicator_figures, name="figures"),
 ]

@@ -1,11 +1,26 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from dxhub.accounts.roles import Action
+from dxhub.accounts.scoping import scope_paths
+from dxhub.audit import services as audit
+from dxhub.audit.models import AuditEvent
+from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.paging import paginate, query_without_page
 from dxhub.core.text import fold, nfc
+from dxhub.core.xlsx import write_csv, write_xlsx
+from dxhub.org.models import Unit
 
-from . import catalogue, formula
-from .models import Indicator
+from . import catalogue, excel, formula, progress, rollups, submissions, validation
+from .models import Indicator, ReportForm, Rollup, Submission
+from .periods import Period, PeriodError
 
 
 @login_required
@@ -53,3 +68,359 @@ def indicator_detail(request, code):
             "can_manage": catalogue.can_manage(request.user),
         },
     )
+
+
+# --- periodic reporting -------------------------------------------------------------
+
+
+def _unit_in_scope(request, action=Action.VIEW, code=None) -> Unit:
+    """The unit named in the request (by code), or the user's top unit; 404 outside scope."""
+    code = nfc(code or request.GET.get("unit")).upper()
+    if code:
+        return Unit.objects.get_in_scope(request.user, action, code=code)
+    roots = scope_paths(request.user, action)
+    if not roots:
+        raise Http404
+    return Unit.objects.get(path=roots[0])
+
+
+def _form_and_period(request, unit=None):
+    forms = list(ReportForm.objects.filter(is_active=True))
+    if not forms:
+        raise Http404
+    code = nfc(request.GET.get("form")).upper()
+    form = next((f for f in forms if f.code == code), forms[0])
+    periods = progress.recent_periods(form, 8)
+    try:
+        period = Period.parse(request.GET["period"]) if request.GET.get("period") else periods[-1]
+    except PeriodError:
+        period = periods[-1]
+    if period.kind != form.periodicity:
+        period = periods[-1]
+    return forms, form, periods, period
+
+
+def _ancestors_in_scope(request, unit):
+    roots = scope_paths(request.user, Action.VIEW)
+    return [a for a in unit.ancestors() if any(a.path.startswith(r) for r in roots)]
+
+
+@login_required
+def dashboard(request):
+    """The approved figures of a unit's subtree for one period, read from the live
+    roll-ups, with how many units have reported."""
+    unit = _unit_in_scope(request)
+    forms, form, periods, period = _form_and_period(request, unit)
+    version = form.versions.filter(valid_from_date__lte=period.start).order_by("-valid_from_date").first()
+    items = list(version.items.select_related("indicator").order_by("position")) if version else []
+    indicators = [i.indicator for i in items if i.indicator.aggregation != Indicator.Aggregation.NONE]
+    now = rollups.figures(unit, period.code, [i.pk for i in indicators])
+    before = rollups.figures(unit, period.previous().code, [i.pk for i in indicators])
+    rows = [(ind, now.get(ind.pk), before.get(ind.pk)) for ind in indicators]
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "unit": unit,
+            "ancestors": _ancestors_in_scope(request, unit),
+            "children": unit.children.filter(is_active=True).order_by("path"),
+            "forms": forms,
+            "form": form,
+            "period": period,
+            "periods": periods,
+            "rows": rows,
+            "progress": progress.completeness(unit, form, periods),
+        },
+    )
+
+
+@login_required
+def my_work(request):
+    lines, total = progress.to_report(request.user)
+    queue = progress.to_review(request.user)
+    return render(
+        request,
+        "reporting/my_work.html",
+        {"lines": lines, "total": total, "queue": queue[:20], "queue_count": queue.count()},
+    )
+
+
+@login_required
+def review_queue(request):
+    queue = progress.to_review(request.user)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        chosen = list(queue.filter(pk__in=ids))
+        try:
+            if len(chosen) != len(set(ids)):
+                raise DomainError(_("Có phiếu không còn chờ duyệt hoặc nằm ngoài phạm vi của bạn; hãy tải lại trang."))
+            done = submissions.approve(request.user, chosen)
+            messages.success(request, _("Đã duyệt %(n)s phiếu.") % {"n": len(done)})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("reporting:queue")
+    return render(request, "reporting/queue.html", {"page": paginate(request, queue, per_page=100)})
+
+
+@login_required
+@require_POST
+def start_submission(request):
+    unit = _unit_in_scope(request, Action.ENTER_DATA, request.POST.get("unit"))
+    form = get_object_or_404(ReportForm, code=nfc(request.POST.get("form")).upper())
+    try:
+        sub = submissions.open_submission(request.user, unit, form, request.POST.get("period", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reporting:my_work")
+    return redirect("reporting:submission", sub.pk)
+
+
+def _submission(request, pk) -> Submission:
+    return Submission.objects.select_related("unit", "form", "form_version", "submitted_by", "decided_by").get_in_scope(
+        request.user, Action.VIEW, pk=pk
+    )
+
+
+def _entry_context(request, sub, problems=None, saved_at=None):
+    entries = submissions.entries(sub)
+    previous = submissions.previous_values(sub)
+    for e in entries:
+        e.previous = validation.display(e.indicator, previous.get(e.indicator.code))
+    found = problems if problems is not None else submissions.problems(sub, for_sending=True)
+    by_code = {}
+    for p in found:
+        by_code.setdefault(p.code, []).append(p)
+    groups = {}
+    for e in entries:
+        groups.setdefault(e.indicator.topic or _("Chỉ tiêu"), []).append((e, by_code.get(e.indicator.code, [])))
+    return {
+        "sub": sub,
+        "groups": groups,
+        "problems": found,
+        "can_enter": sub.is_editable and submissions.can_enter(request.user, sub.unit),
+        "can_review": submissions.can_review(request.user, sub.unit),
+        "saved_at": saved_at,
+        "history": AuditEvent.objects.filter(object_type="reporting.submission", object_id=str(sub.pk)).order_by(
+            "-seq"
+        )[:20],
+    }
+
+
+@login_required
+def submission_page(request, pk):
+    sub = _submission(request, pk)
+    return render(request, "reporting/submission.html", _entry_context(request, sub))
+
+
+def _posted_values(request, sub):
+    raw, comments = {}, {}
+    for e in submissions.entries(sub):
+        code = e.indicator.code
+        if e.indicator.is_computed:
+            continue
+        if f"v_{code}" in request.POST:
+            raw[code] = request.POST[f"v_{code}"]
+        if f"c_{code}" in request.POST:
+            comments[code] = request.POST[f"c_{code}"]
+    return raw, comments
+
+
+@login_required
+@require_POST
+def submission_save(request, pk):
+    """Save a draft: the autosave (htmx, answers with the form's status area) and the
+    plain button; ``send`` also sends it for approval."""
+    sub = _submission(request, pk)
+    raw, comments = _posted_values(request, sub)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        sub = submissions.save_values(request.user, sub, raw, revision, comments, note=request.POST.get("note"))
+        if "send" in request.POST:
+            sub = submissions.submit(request.user, sub)
+            messages.success(request, _("Đã gửi phiếu lên cấp trên phê duyệt."))
+            return redirect("reporting:submission", sub.pk)
+    except NotInScope:
+        raise Http404 from None
+    except DomainError as exc:
+        if request.htmx:
+            return render(request, "reporting/_save_status.html", {"sub": sub, "error": exc}, status=200)
+        messages.error(request, exc.message)
+        if isinstance(exc.problems, dict):
+            for msg in exc.problems.values():
+                messages.error(request, msg)
+        return redirect("reporting:submission", sub.pk)
+    if request.htmx:
+        return render(
+            request,
+            "reporting/_save_status.html",
+            {"sub": sub, "saved_at": timezone.localtime(), "problems": submissions.problems(sub)},
+        )
+    messages.success(request, _("Đã lưu nháp."))
+    return redirect("reporting:submission", sub.pk)
+
+
+@login_required
+@require_POST
+def submission_decide(request, pk, action):
+    sub = _submission(request, pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            submissions.approve(request.user, [sub])
+            messages.success(request, _("Đã duyệt phiếu."))
+        elif action == "return":
+            submissions.return_submission(request.user, sub, reason)
+            messages.success(request, _("Đã trả lại phiếu cho đơn vị."))
+        elif action == "reopen":
+            submissions.reopen(request.user, sub, reason)
+            messages.success(request, _("Đã mở lại phiếu để đơn vị sửa."))
+        else:
+            raise Http404
+    except NotInScope:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("reporting:submission", sub.pk)
+
+
+@login_required
+def completeness_page(request):
+    unit = _unit_in_scope(request)
+    forms, form, periods, _period = _form_and_period(request, unit)
+    units = progress.expected_units(unit, form, periods[-1]).order_by("path")
+    page = paginate(request, units, per_page=50)
+    grid = progress.matrix(list(page.object_list), form, periods)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        all_units = list(units[: settings.DXHUB_SYNC_EXPORT_MAX_ROWS])
+        grid = progress.matrix(all_units, form, periods)
+        labels = dict(Submission.Status.choices)
+        headers = [_("Mã đơn vị"), _("Đơn vị")] + [p.label for p in periods]
+        rows = (
+            [u.code, u.name]
+            + [(str(labels.get(c.status, _("Chưa báo cáo"))) + (" (" + _("quá hạn") + ")" if c.late else "")) for c in grid[u.pk]]
+            for u in all_units
+        )
+        return _table_download(request, f"tien-do-{form.code}-{unit.code}", _("Tiến độ báo cáo"), headers, rows)
+    return render(
+        request,
+        "reporting/completeness.html",
+        {
+            "unit": unit,
+            "ancestors": _ancestors_in_scope(request, unit),
+            "forms": forms,
+            "form": form,
+            "periods": periods,
+            "page": page,
+            "rows": [(u, grid[u.pk]) for u in page.object_list],
+            "progress": progress.completeness(unit, form, periods),
+            "query": query_without_page(request),
+        },
+    )
+
+
+def _table_download(request, name, title, headers, rows):
+    rows = list(rows)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = HttpResponse(
+            write_xlsx(title, headers, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    audit.record("export", None, object_type="reporting.table", object_id=name, object_repr=f"{title} ({len(rows)} dòng)")
+    return response
+
+
+@login_required
+def indicator_figures(request, code):
+    """One indicator for one unit: trend over periods and a drill-down through the children."""
+    indicator = get_object_or_404(Indicator, code=code.upper())
+    unit = _unit_in_scope(request)
+    periods = sorted(
+        set(Rollup.objects.filter(unit=unit, indicator=indicator).values_list("period", flat=True))
+    )[-12:]
+    try:
+        period = Period.parse(request.GET.get("period") or (periods[-1] if periods else ""))
+    except PeriodError:
+        raise Http404 from None
+    trend = rollups.trend(unit, indicator, periods)
+    children = rollups.children(unit, indicator, period.code)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        headers = [_("Mã đơn vị"), _("Đơn vị"), _("Giá trị"), _("Số đơn vị đã duyệt")]
+        rows = [[k.code, k.name, r.value if r else None, r.n if r else 0] for k, r in children]
+        return _table_download(request, f"{indicator.code}-{unit.code}-{period.code}", indicator.name, headers, rows)
+    chart = {
+        "labels": [Period.parse(p).label for p in periods],
+        "values": [float(trend[p].value) if trend[p].value is not None else None for p in periods],
+        "name": indicator.name,
+        "unit": indicator.unit,
+    }
+    return render(
+        request,
+        "reporting/indicator_figures.html",
+        {
+            "indicator": indicator,
+            "unit": unit,
+            "ancestors": _ancestors_in_scope(request, unit),
+            "period": period,
+            "periods": [Period.parse(p) for p in periods],
+            "own": trend.get(period.code),
+            "children": children,
+            "chart": chart,
+        },
+    )
+
+
+@login_required
+def excel_page(request):
+    """Download a pre-filled template (one unit, or a unit and its subordinates) and
+    upload it back."""
+    forms = list(ReportForm.objects.filter(is_active=True))
+    if not forms:
+        raise Http404
+    params = request.POST if request.method == "POST" else request.GET
+    form = next((f for f in forms if f.code == nfc(params.get("form")).upper()), forms[0])
+    default_period = progress.recent_periods(form, 1)[0].code
+    period_code = nfc(params.get("period")) or default_period
+    subtree = params.get("subtree") == "1"
+    unit_code = nfc(params.get("unit")).upper()
+    context = {"forms": forms, "form": form, "period_code": period_code, "subtree": subtree, "unit_code": unit_code}
+    context["units"] = Unit.objects.restrict(request.user, Action.ENTER_DATA).filter(is_active=True).order_by("path")[:500]
+    if not unit_code and context["units"]:
+        context["unit_code"] = unit_code = context["units"][0].code
+    if request.method == "GET" and request.GET.get("download"):
+        unit = _unit_in_scope(request, Action.ENTER_DATA, unit_code)
+        try:
+            s = excel.scope(request.user, unit, form, period_code, subtree)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return render(request, "reporting/excel.html", context)
+        response = HttpResponse(
+            excel.template(s), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{form.code}-{s.period.code}-{unit.code}.xlsx"'
+        return response
+    if request.method == "POST":
+        unit = _unit_in_scope(request, Action.ENTER_DATA, unit_code)
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError(_("Chưa chọn tệp Excel để tải lên."))
+            s = excel.scope(request.user, unit, form, period_code, subtree)
+            result = excel.upload(request.user, upload, s)
+            messages.success(
+                request,
+                _("Đã nhập số liệu của %(units)s đơn vị (%(values)s giá trị) vào phiếu nháp; hãy kiểm tra và gửi duyệt.")
+                % {"units": result.units, "values": result.values},
+            )
+            return redirect(f"{reverse('reporting:my_work')}")
+        except NotInScope:
+            raise Http404 from None
+        except DomainError as exc:
+            context["error"] = exc
+    return render(request, "reporting/excel.html", context)

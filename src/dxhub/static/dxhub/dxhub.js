@@ -31,3 +31,27 @@ document.addEventListener("click", function (e) {
     htmx.ajax("GET", url, { target: list, swap: "innerHTML" });
   }
 });
+// "Check all" box of a list form (the reviewer's queue).
+document.addEventListener("change", function (e) {
+  if (e.target.id !== "dx-check-all") { return; }
+  e.target.closest("form").querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = e.target.checked; });
+});
+// Trend charts: <div data-dx-chart="json-id"> with {labels, values, name, unit} in a json_script.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-dx-chart]").forEach(function (el) {
+    if (!window.echarts) { return; }
+    var data = JSON.parse(document.getElementById(el.getAttribute("data-dx-chart")).textContent);
+    var fmt = function (v) { return v === null ? "—" : Number(v).toLocaleString("vi-VN", { maximumFractionDigits: 2 }); };
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      grid: { left: 60, right: 20, top: 30, bottom: 40 },
+      tooltip: { trigger: "axis", valueFormatter: fmt },
+      xAxis: { type: "category", data: data.labels },
+      yAxis: { type: "value", name: data.unit, axisLabel: { formatter: fmt } },
+      series: [{ type: "line", name: data.name, data: data.values, connectNulls: false, label: { show: true, formatter: function (p) { return fmt(p.value); } } }]
+    });
+    el.setAttribute("data-dx-ready", "");
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+});

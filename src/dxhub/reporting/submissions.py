@@ -1,0 +1,618 @@
+"""Submissions and the approval chain (Nháp → Đã gửi → Đã duyệt, or Trả lại → Nháp).
+
+Every page, the Excel upload and the API go through these functions:
+
+- ``open_submission`` starts (or finds) the one submission of a unit, form and period;
+- ``save_values`` stores a draft's values, all or nothing, refusing a save based on
+  an older revision than the one stored (two people never silently overwrite each
+  other);
+- ``submit``, ``approve``, ``return_submission`` and ``reopen`` move it through the
+  chain, each audited and notified. Approval and reopening adjust the live roll-ups
+  in the same transaction.
+
+Who may do what: data-entry rights on the unit to fill and send; review rights on
+the unit's parent (a reviewer above the unit, never the unit itself) to approve,
+return or reopen; nobody approves a submission they sent themselves.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxhub.accounts.models import RoleAssignment
+from dxhub.accounts.roles import Action, Role
+from dxhub.accounts.scoping import covers
+from dxhub.audit import services as audit
+from dxhub.core.errors import DomainError, NotInScope
+from dxhub.core.notify import notify
+from dxhub.core.text import nfc
+from dxhub.org import tree
+from dxhub.org.models import Unit
+
+from . import catalogue, formula, rollups, validation
+from .models import FormVersion, Indicator, ReportForm, Submission, ValidationRule, Value
+from .periods import Period, PeriodError
+
+S = Submission.Status
+
+
+# --- forms and periods ----------------------------------------------------
+
+
+def parse_period(form: ReportForm, code: str) -> Period:
+    """The period ``code`` names, checked against the form's periodicity and today."""
+    try:
+        period = Period.parse(code)
+    except PeriodError as exc:
+        raise DomainError(str(exc), {"period": str(exc)}) from None
+    if period.kind != form.periodicity:
+        raise DomainError(
+            _("Biểu mẫu “%(form)s” báo cáo %(every)s; kỳ “%(code)s” không phù hợp.")
+            % {"form": form.code, "every": form.get_periodicity_display().lower(), "code": code},
+            {"period": _("sai loại kỳ")},
+        )
+    if period.start > timezone.localdate():
+        raise DomainError(
+            _("Kỳ %(period)s chưa bắt đầu, chưa thể báo cáo.") % {"period": period.label},
+            {"period": _("kỳ chưa bắt đầu")},
+        )
+    return period
+
+
+def version_for(form: ReportForm, period: Period) -> FormVersion:
+    version = form.versions.filter(valid_from_date__lte=period.start).order_by("-valid_from_date").first()
+    if version is None:
+        raise DomainError(
+            _("Biểu mẫu “%(form)s” chưa áp dụng cho kỳ %(period)s.") % {"form": form.code, "period": period.label}
+        )
+    return version
+
+
+def indicators_for(version: FormVersion, unit: Unit) -> list[Indicator]:
+    """The version's indicators that units of ``unit``'s kind report, in form order."""
+    items = version.items.select_related("indicator", "indicator__weight").order_by("position")
+    out = []
+    for item in items:
+        if not item.indicator.applies_to or unit.kind in item.indicator.applies_to:
+            item.indicator.required = item.required  # the form decides, not the catalogue
+            out.append(item.indicator)
+    return out
+
+
+def forms_for(unit: Unit):
+    return [f for f in ReportForm.objects.filter(is_active=True) if f.applies_to_kind(unit.kind)]
+
+
+# --- rights ---------------------------------------------------------------
+
+
+def can_enter(user, unit: Unit) -> bool:
+    return covers(user, Action.ENTER_DATA, unit)
+
+
+def can_review(user, unit: Unit) -> bool:
+    """A reviewer of the parent unit (or above); the root's own reports go to a
+    reviewer holding the whole tree."""
+    if unit.parent_id is None:
+        return covers(user, Action.REVIEW, unit)
+    return covers(user, Action.REVIEW, Unit(path=unit.path[: -tree.STEP]))
+
+
+def _require(allowed: bool, message: str | None = None):
+    if not allowed:
+        raise NotInScope(message)
+
+
+# --- reading ---------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One line of a submission as the form shows it."""
+
+    indicator: Indicator
+    num: Decimal | None
+    text: str
+    comment: str
+    previous: str = ""  # the approved value of the previous period, as shown
+
+    @property
+    def display(self) -> str:
+        return validation.display(self.indicator, self.num, self.text)
+
+    @property
+    def raw(self):
+        return self.text if self.indicator.value_type == Indicator.ValueType.TEXT else self.num
+
+
+def entries(submission: Submission) -> list[Entry]:
+    stored = {v.indicator_id: v for v in submission.values.all()}
+    out = []
+    for ind in indicators_for(submission.form_version, submission.unit):
+        v = stored.get(ind.pk)
+        out.append(Entry(ind, v.num if v else None, v.text if v else "", v.comment if v else ""))
+    return out
+
+
+def previous_values(submission: Submission) -> dict[str, Decimal | None]:
+    """The unit's approved values of the previous period of the same form."""
+    previous = submission.period_obj.previous().code
+    return {
+        code: num
+        for code, num in Value.objects.filter(
+            submission__unit=submission.unit,
+            submission__form=submission.form,
+            submission__period=previous,
+            submission__status=S.APPROVED,
+        ).values_list("indicator__code", "num")
+    }
+
+
+def problems(submission: Submission, for_sending: bool = True) -> list[validation.Problem]:
+    items = entries(submission)
+    return validation.check(
+        [e.indicator for e in items],
+        {e.indicator.code: e.raw for e in items},
+        {e.indicator.code: e.comment for e in items},
+        previous_values(submission),
+        submission.form.jump_threshold,
+        list(ValidationRule.objects.filter(is_active=True)),
+        for_sending=for_sending,
+    )
+
+
+def url_of(submission: Submission) -> str:
+    return reverse("reporting:submission", args=[submission.pk])
+
+
+# --- writing ---------------------------------------------------------------
+
+
+def open_submission(user, unit: Unit, form: ReportForm, period_code: str) -> Submission:
+    """The unit's submission for the form and period, started as a draft if none exists."""
+    _require(can_enter(user, unit))
+    if not form.is_active or not form.applies_to_kind(unit.kind):
+        raise DomainError(
+            _("Đơn vị %(unit)s không thuộc diện báo cáo biểu mẫu “%(form)s”.") % {"unit": unit, "form": form.code}
+        )
+    if not unit.is_active:
+        raise DomainError(_("Đơn vị %(unit)s đã giải thể hoặc sáp nhập.") % {"unit": unit})
+    period = parse_period(form, period_code)
+    existing = Submission.objects.filter(unit=unit, form=form, period=period.code).first()
+    if existing:
+        return existing
+    version = version_for(form, period)
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                unit=unit,
+                form=form,
+                form_version=version,
+                period=period.code,
+                deadline=period.deadline(form.deadline_days),
+                updated_by=_user(user),
+            )
+            audit.record("create", submission, after=audit.snapshot(submission), unit=unit)
+    except IntegrityError:  # someone else started it a moment ago: use theirs
+        return Submission.objects.get(unit=unit, form=form, period=period.code)
+    return submission
+
+
+def _user(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def _lock(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("unit", "form", "form_version").get(pk=submission.pk)
+
+
+def _conflict(current: Submission):
+    who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else _("người khác")
+    raise DomainError(
+        _(
+            "Phiếu đã được %(who)s lưu lúc %(time)s, sau khi bạn mở. Số liệu của bạn chưa được lưu: "
+            "hãy tải lại phiếu để xem bản mới nhất rồi nhập lại phần thay đổi."
+        )
+        % {"who": who, "time": timezone.localtime(current.updated_at).strftime("%H:%M:%S %d/%m/%Y")},
+        status=409,
+    )
+
+
+def parse_values(indicators: list[Indicator], raw: dict[str, object]) -> tuple[dict, dict[str, str]]:
+    """Parse raw inputs keyed by indicator code; returns (parsed, errors by code)."""
+    by_code = {i.code: i for i in indicators}
+    parsed, errors = {}, {}
+    for code, value in raw.items():
+        ind = by_code.get(code)
+        if ind is None:
+            errors[code] = _("Chỉ tiêu “%(code)s” không có trong biểu mẫu của đơn vị.") % {"code": code}
+            continue
+        if ind.is_computed:
+            if not validation.is_blank(value):
+                errors[code] = _("“%(name)s” là chỉ tiêu tính toán, không nhập.") % {"name": ind.name}
+            continue
+        try:
+            parsed[code] = validation.parse_value(ind, value)
+        except validation.ValueProblem as exc:
+            errors[code] = f"“{ind.name}”: {exc.message}"
+    return parsed, errors
+
+
+def save_values(
+    user,
+    submission: Submission,
+    raw: dict[str, object],
+    revision: int | None,
+    comments: dict[str, str] | None = None,
+    note: str | None = None,
+) -> Submission:
+    """Store values (code -> raw input; a blank clears) and comments of a draft.
+
+    ``revision`` is the revision the user's copy was based on; ``None`` skips that
+    check (the API's explicit overwrite). Nothing is written when any value is
+    refused.
+    """
+    _require(can_enter(user, submission.unit))
+    indicators = indicators_for(submission.form_version, submission.unit)
+    parsed, errors = parse_values(indicators, raw)
+    known = {i.code for i in indicators}
+    for code in comments or {}:
+        if code not in known:
+            errors.setdefault(code, _("Chỉ tiêu “%(code)s” không có trong biểu mẫu của đơn vị.") % {"code": code})
+    if errors:
+        raise DomainError(_("Có %(n)s giá trị chưa hợp lệ; phiếu chưa được lưu.") % {"n": len(errors)}, errors)
+    with transaction.atomic():
+        current = _lock(submission)
+        _require_editable(current)
+        if revision is not None and current.revision != revision:
+            _conflict(current)
+        changes = _write_values(current, indicators, parsed, comments or {})
+        if note is not None:
+            current.note = nfc(note)
+        current.revision += 1
+        current.updated_by = _user(user)
+        current.save(update_fields=["note", "revision", "updated_by", "updated_at"])
+        if changes:
+            audit.record(
+                "update",
+                current,
+                before={c: b for c, (b, _a) in changes.items()},
+                after={c: a for c, (_b, a) in changes.items()},
+                unit=current.unit,
+            )
+    return current
+
+
+def _require_editable(current: Submission):
+    if not current.is_editable:
+        raise DomainError(
+            _("Phiếu %(what)s đang ở trạng thái “%(status)s”, không sửa được. %(hint)s")
+            % {
+                "what": current,
+                "status": current.get_status_display(),
+                "hint": _("Cần cán bộ phê duyệt mở lại phiếu.")
+                if current.status == S.APPROVED
+                else _("Cần cán bộ phê duyệt trả lại phiếu."),
+            },
+            status=409,
+        )
+
+
+def _write_values(current, indicators, parsed, comments) -> dict[str, tuple]:
+    """Upsert values and comments, then recompute the computed indicators; returns
+    {code: (before, after)} of what changed."""
+    stored = {v.indicator_id: v for v in current.values.all()}
+    by_code = {i.code: i for i in indicators}
+    changes: dict[str, tuple] = {}
+    to_create, to_update, to_delete = [], [], []
+
+    def put(ind, num, text, comment=None):
+        old = stored.get(ind.pk)
+        before = (old.num, old.text, old.comment) if old else (None, "", "")
+        comment = before[2] if comment is None else nfc(comment)[:500]
+        after = (num, text, comment)
+        if before == after:
+            return
+        changes[ind.code] = (_show(before), _show(after))
+        if num is None and not text and not comment:
+            if old:
+                to_delete.append(old.pk)
+        elif old:
+            old.num, old.text, old.comment = after
+            to_update.append(old)
+        else:
+            to_create.append(Value(submission=current, indicator=ind, num=num, text=text, comment=comment))
+
+    for code, (num, text) in parsed.items():
+        put(by_code[code], num, text, comments.get(code))
+    for code, comment in comments.items():
+        if code not in parsed:
+            old = stored.get(by_code[code].pk)
+            put(by_code[code], old.num if old else None, old.text if old else "", comment)
+    # computed indicators from the values as they now stand, formula in force for the period
+    numbers = {}
+    for ind in indicators:
+        if ind.code in parsed:
+            numbers[ind.code] = parsed[ind.code][0]
+        elif ind.pk in stored:
+            numbers[ind.code] = stored[ind.pk].num
+    for code, num in computed_values(indicators, current.period_obj, numbers).items():
+        old = stored.get(by_code[code].pk)
+        put(by_code[code], num, "", old.comment if old else "")
+    Value.objects.bulk_create(to_create)
+    Value.objects.bulk_update(to_update, ["num", "text", "comment"])
+    Value.objects.filter(pk__in=to_delete).delete()
+    return changes
+
+
+def _show(triple) -> dict | str | None:
+    num, text, comment = triple
+    value = text if text else (str(num) if num is not None else None)
+    return {"value": value, "comment": comment} if comment else value
+
+
+def computed_values(indicators: list[Indicator], period: Period, numbers: dict) -> dict[str, Decimal | None]:
+    computed = {}
+    for ind in indicators:
+        if ind.is_computed:
+            version = catalogue.formula_in_force(ind, period)
+            if version is not None:
+                computed[ind.code] = formula.parse(version.expression)
+    return validation.compute_all(computed, numbers)
+
+
+def submit(user, submission: Submission, revision: int | None = None) -> Submission:
+    """Send a draft up for approval: refused while errors or uncommented warnings remain."""
+    _require(can_enter(user, submission.unit))
+    with transaction.atomic():
+        current = _lock(submission)
+        if current.status == S.SUBMITTED:
+            raise DomainError(_("Phiếu %(what)s đã được gửi trước đó.") % {"what": current}, status=409)
+        _require_editable(current)
+        if revision is not None and current.revision != revision:
+            _conflict(current)
+        found = problems(current, for_sending=True)
+        if found:
+            raise DomainError(
+                _("Chưa gửi được: còn %(n)s lỗi hoặc cảnh báo chưa giải trình.") % {"n": len(found)},
+                {p.code: p.message for p in found},
+            )
+        before = audit.snapshot(current, ["status"])
+        current.status = S.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.submitted_by = _user(user)
+        current.revision += 1
+        current.updated_by = _user(user)
+        current.save()
+        audit.record("submit", current, before=before, after=audit.snapshot(current, ["status"]), unit=current.unit)
+        notify(
+            _nearest_holders(Role.REVIEWER, current.unit, above=True),
+            _("Phiếu chờ duyệt: %(what)s") % {"what": current},
+            _("%(who)s đã gửi phiếu báo cáo, hạn nộp %(deadline)s.")
+            % {"who": _name(user), "deadline": current.deadline.strftime("%d/%m/%Y")},
+            url_of(current),
+        )
+    return current
+
+
+def approve(user, submissions: list[Submission]) -> list[Submission]:
+    """Approve sent submissions (one, or a reviewer's selection), all or none; each
+    approval adds the values to the live roll-ups in the same transaction."""
+    if not submissions:
+        raise DomainError(_("Chưa chọn phiếu nào để duyệt."))
+    done = []
+    with transaction.atomic():
+        for submission in sorted(submissions, key=lambda s: s.pk):
+            current = _lock(submission)
+            _require(can_review(user, current.unit), _("Phiếu %(what)s nằm ngoài phạm vi phê duyệt của bạn.") % {"what": current})
+            if current.status != S.SUBMITTED:
+                raise DomainError(
+                    _("Phiếu %(what)s đang ở trạng thái “%(status)s”, chỉ duyệt được phiếu đã gửi.")
+                    % {"what": current, "status": current.get_status_display()},
+                    status=409,
+                )
+            if current.submitted_by_id and current.submitted_by_id == getattr(user, "pk", None):
+                raise DomainError(_("Không tự duyệt phiếu do chính mình gửi (%(what)s).") % {"what": current})
+            _snapshot_computed(current)
+            _decide(user, current, S.APPROVED, "approve", "")
+            rollups.apply(current, +1)
+            notify(
+                _concerned(current),
+                _("Đã duyệt: %(what)s") % {"what": current},
+                _("%(who)s đã duyệt phiếu báo cáo.") % {"who": _name(user)},
+                url_of(current),
+            )
+            done.append(current)
+    return done
+
+
+def _snapshot_computed(current: Submission):
+    """Approved values keep the formula in force when they were approved."""
+    indicators = indicators_for(current.form_version, current.unit)
+    _write_values(current, indicators, {}, {})
+
+
+def return_submission(user, submission: Submission, reason: str) -> Submission:
+    return _send_back(user, submission, reason, S.SUBMITTED, "return", _("Trả lại"))
+
+
+def reopen(user, submission: Submission, reason: str) -> Submission:
+    """Unlock an approved submission for correction; its values leave the roll-ups."""
+    return _send_back(user, submission, reason, S.APPROVED, "reopen", _("Mở lại"))
+
+
+def _send_back(user, submission, reason, expected, action, label) -> Submission:
+    reason = nfc(reason)
+    if not reason:
+        raise DomainError(_("Cần ghi rõ lý do %(what)s.") % {"what": label.lower()}, {"reason": _("bắt buộc")})
+    with transaction.atomic():
+        current = _lock(submission)
+        _require(can_review(user, current.unit), _("Phiếu %(what)s nằm ngoài phạm vi phê duyệt của bạn.") % {"what": current})
+        if current.status != expected:
+            raise DomainError(
+                _("Phiếu %(what)s đang ở trạng thái “%(status)s”, không %(action)s được.")
+                % {"what": current, "status": current.get_status_display(), "action": label.lower()},
+                status=409,
+            )
+        if expected == S.APPROVED:
+            rollups.apply(current, -1)
+        _decide(user, current, S.RETURNED, action, reason)
+        notify(
+            _concerned(current),
+            _("%(label)s: %(what)s") % {"label": label, "what": current},
+            _("%(who)s: %(reason)s") % {"who": _name(user), "reason": reason},
+            url_of(current),
+        )
+    return current
+
+
+def _decide(user, current: Submission, status: str, action: str, reason: str):
+    before = audit.snapshot(current, ["status", "return_reason"])
+    current.status = status
+    current.return_reason = reason
+    current.decided_at = timezone.now()
+    current.decided_by = _user(user)
+    current.revision += 1
+    current.updated_by = _user(user)
+    current.save()
+    audit.record(
+        action, current, before=before, after=audit.snapshot(current, ["status", "return_reason"]), unit=current.unit
+    )
+
+
+# --- who is told ------------------------------------------------------------
+
+
+def _nearest_holders(role: str, unit: Unit, above: bool):
+    """Users holding ``role`` on the nearest unit (the unit itself unless ``above``,
+    then its ancestors) where anyone holds it."""
+    paths = tree.ancestor_paths(unit.path) + ([] if above else [unit.path])
+    if not paths:
+        paths = [unit.path]
+    found = {}
+    for ra in RoleAssignment.objects.filter(role=role, is_active=True, unit__path__in=paths).select_related(
+        "user", "unit"
+    ):
+        found.setdefault(ra.unit.path, []).append(ra.user)
+    for path in sorted(found, reverse=True):
+        return found[path]
+    return []
+
+
+def _concerned(current: Submission):
+    users = list(_nearest_holders(Role.DATA_ENTRY, current.unit, above=False))
+    if current.submitted_by is not None:
+        users.append(current.submitted_by)
+    return users
+
+
+def _name(user) -> str:
+    if not getattr(user, "pk", None):
+        return _("Hệ thống")
+    return user.get_full_name() or user.username
+
+
+
+@dataclass
+class BulkSaved:
+    units: int  # submissions written
+    created: int  # drafts the upload started
+    values: int  # values written or changed
+
+
+def save_many(user, form: ReportForm, period: Period, rows: list[tuple[Unit, dict, int]]) -> BulkSaved:
+    """Store parsed values ({code: (num, text)}) for many units at once (an Excel upload),
+    as drafts, in one transaction: every row or none. ``rows`` carry their sheet row
+    number for messages. A row whose submission was sent or approved refuses the lot."""
+    for unit, _values, _row in rows:
+        _require(can_enter(user, unit))
+    version = version_for(form, period)
+    units = [u for u, _v, _r in rows]
+    with transaction.atomic():
+        existing = {
+            s.unit_id: s
+            for s in Submission.objects.select_for_update(of=("self",))
+            .select_related("unit", "form")
+            .filter(form=form, period=period.code, unit__in=units)
+        }
+        locked = [(r, existing[u.pk]) for u, _v, r in rows if u.pk in existing and not existing[u.pk].is_editable]
+        if locked:
+            raise DomainError(
+                _("Có %(n)s đơn vị đã gửi hoặc đã duyệt phiếu kỳ này; không nhập đè được. Chưa nhập dòng nào.")
+                % {"n": len(locked)},
+                [
+                    _("Dòng %(row)s: phiếu của %(unit)s đang ở trạng thái “%(status)s”.")
+                    % {"row": r, "unit": s.unit.name, "status": s.get_status_display()}
+                    for r, s in locked[:50]
+                ],
+                status=409,
+            )
+        now = timezone.now()
+        deadline = period.deadline(form.deadline_days)
+        fresh = [
+            Submission(
+                unit=u,
+                form=form,
+                form_version=version,
+                period=period.code,
+                deadline=deadline,
+                revision=0,
+                updated_by=_user(user),
+            )
+            for u in units
+            if u.pk not in existing
+        ]
+        Submission.objects.bulk_create(fresh, batch_size=1000)
+        by_unit = existing | {
+            s.unit_id: s
+            for s in Submission.objects.select_related("unit", "form").filter(
+                form=form, period=period.code, unit__in=[s.unit for s in fresh]
+            )
+        }
+        versions = {s.form_version_id for s in by_unit.values()}
+        items = {}
+        for vid in versions:
+            v = FormVersion.objects.get(pk=vid)
+            items[vid] = list(v.items.select_related("indicator").order_by("position"))
+        stored = {}
+        for v in Value.objects.filter(submission__in=list(by_unit.values())):
+            stored[(v.submission_id, v.indicator_id)] = v
+        to_create, to_update, changes = [], [], []
+        for unit, parsed, _row in rows:
+            sub = by_unit[unit.pk]
+            indicators = [
+                i.indicator
+                for i in items[sub.form_version_id]
+                if not i.indicator.applies_to or unit.kind in i.indicator.applies_to
+            ]
+            by_code = {i.code: i for i in indicators}
+            numbers = {i.code: stored[(sub.pk, i.pk)].num for i in indicators if (sub.pk, i.pk) in stored}
+            numbers.update({c: n for c, (n, _t) in parsed.items()})
+            wanted = {c: (n, t) for c, (n, t) in parsed.items() if c in by_code}
+            wanted.update({c: (n, "") for c, n in computed_values(indicators, period, numbers).items()})
+            after = {}
+            for code, (num, text) in wanted.items():
+                ind = by_code[code]
+                old = stored.get((sub.pk, ind.pk))
+                if old is None:
+                    if num is None and not text:
+                        continue
+                    to_create.append(Value(submission=sub, indicator=ind, num=num, text=text))
+                elif (old.num, old.text) != (num, text):
+                    old.num, old.text = num, text
+                    to_update.append(old)
+                else:
+                    continue
+                after[code] = text or (str(num) if num is not None else None)
+            changes.append(audit.Change("import", sub, after=after, unit_id=unit.pk, object_repr=str(sub)[:255]))
+        Value.objects.bulk_create(to_create, batch_size=2000)
+        Value.objects.bulk_update(to_update, ["num", "text"], batch_size=2000)
+        Submission.objects.filter(pk__in=[s.pk for s in by_unit.values()]).update(
+            revision=models.F("revision") + 1, updated_by=_user(user), updated_at=now
+        )
+        audit.record_many(changes)
+    return BulkSaved(len(rows), len(fresh), len(to_create) + len(to_update))
