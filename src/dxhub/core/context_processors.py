@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import scope_paths
 
+from .notify import unread_count
+
 # Navigation: the modules of dxhub; those not built yet show where they will be.
 MODULES = [
     ("ke-hoach", gettext_lazy("Kế hoạch, nhiệm vụ")),
-    ("bao-cao", gettext_lazy("Báo cáo định kỳ")),
     ("danh-gia", gettext_lazy("Đánh giá, xếp hạng CĐS")),
     ("dao-tao", gettext_lazy("Bình dân học vụ số")),
     ("thi-dua", gettext_lazy("Thi đua, khen thưởng")),
@@ -28,4 +29,5 @@ def shell(request):
         "scope_units": scope_units,
         "can_audit": bool(scope_paths(user, Action.VIEW_AUDIT)),
         "can_manage_accounts": bool(scope_paths(user, Action.MANAGE_ACCOUNTS)),
+        "unread_notifications": unread_count(user),
     }

@@ -2,12 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from dxhub.accounts.roles import Action
 from dxhub.org.models import Person, Unit
 
 from .context_processors import MODULES
-from .models import Job
+from .models import Job, Notification
 
 
 @login_required
@@ -52,3 +53,11 @@ def job_detail(request, pk):
 def job_download(request, pk):
     job = get_object_or_404(Job, pk=pk, user=request.user, status=Job.Status.DONE)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; opening the page marks them read."""
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "core/notifications.html", {"items": items})

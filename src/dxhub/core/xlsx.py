@@ -61,7 +61,9 @@ def upload_bytes(upload) -> bytes:
         kind = _("tài liệu Word") if "word/document.xml" in names else _("tệp nén không phải Excel")
         raise DomainError(_("Tệp tải lên là %(kind)s, không phải bảng tính Excel (.xlsx).") % {"kind": kind})
     if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in _content_types(buffer):
-        raise DomainError(_("Tệp có chứa macro (.xlsm) không được chấp nhận. Hãy lưu lại dưới dạng Excel Workbook (.xlsx)."))
+        raise DomainError(
+            _("Tệp có chứa macro (.xlsm) không được chấp nhận. Hãy lưu lại dưới dạng Excel Workbook (.xlsx).")
+        )
     return data
 
 
@@ -203,7 +205,9 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 _SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _SHEET_ENTRY_REV = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"'
+)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
@@ -242,7 +246,10 @@ def structure_problems(data: bytes, sheets: Sequence[str]) -> list[str]:
                 refs = list(_CELL_REF.finditer(xml, 0, f.start()))
                 cell = refs[-1][1].decode() if refs else "?"
                 problems.append(
-                    _("Trang tính “%(sheet)s”, ô %(cell)s có công thức: chỉ nhận giá trị, hãy dán giá trị (Paste Values).")
+                    _(
+                        "Trang tính “%(sheet)s”, ô %(cell)s có công thức: chỉ nhận giá trị, "
+                        "hãy dán giá trị (Paste Values)."
+                    )
                     % {"sheet": title, "cell": cell}
                 )
             for m in list(_MERGE.finditer(xml))[:3]:

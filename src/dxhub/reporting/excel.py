@@ -151,7 +151,11 @@ def template(s: Scope) -> bytes:
         area = f"{letter}{FIRST_ROW}:{letter}{last}"
         if ind.value_type == Indicator.ValueType.BOOLEAN:
             dv = DataValidation(type="list", formula1=f'"{_("Có")},{_("Không")}"', allow_blank=True)
-        elif ind.value_type in (Indicator.ValueType.INTEGER, Indicator.ValueType.DECIMAL, Indicator.ValueType.PERCENTAGE):
+        elif ind.value_type in (
+            Indicator.ValueType.INTEGER,
+            Indicator.ValueType.DECIMAL,
+            Indicator.ValueType.PERCENTAGE,
+        ):
             kind = "whole" if ind.value_type == Indicator.ValueType.INTEGER else "decimal"
             low = float(ind.min_value) if ind.min_value is not None else -1e15
             high = float(ind.max_value) if ind.max_value is not None else 1e15
@@ -258,7 +262,9 @@ def _read_rows(ws, s: Scope) -> list[tuple[Unit, dict]]:
                 )
             columns[idx] = by_code[code]
     if not columns:
-        raise DomainError(_("Trang tính “%(sheet)s” không có cột chỉ tiêu nào (dòng 2 ghi mã chỉ tiêu).") % {"sheet": SHEET})
+        raise DomainError(
+            _("Trang tính “%(sheet)s” không có cột chỉ tiêu nào (dòng 2 ghi mã chỉ tiêu).") % {"sheet": SHEET}
+        )
     units = {u.code: u for u in s.units}
     errors: list[str] = []
     seen: dict[str, int] = {}
@@ -278,7 +284,10 @@ def _read_rows(ws, s: Scope) -> list[tuple[Unit, dict]]:
             )
             continue
         if code in seen:
-            errors.append(_("%(where)s: đơn vị %(code)s đã có ở dòng %(first)s.") % {"where": where, "code": code, "first": seen[code]})
+            errors.append(
+                _("%(where)s: đơn vị %(code)s đã có ở dòng %(first)s.")
+                % {"where": where, "code": code, "first": seen[code]}
+            )
             continue
         seen[code] = row_no
         raw = {}

@@ -166,6 +166,9 @@ class FormItem(models.Model):
         ordering = ["version", "position"]
         constraints = [models.UniqueConstraint(fields=["version", "indicator"], name="reporting_formitem_once")]
 
+    def __str__(self):
+        return f"{self.version} #{self.position}"
+
 
 class ValidationRule(models.Model):
     """A rule across indicators, e.g. ``EMAIL_USERS <= PERSONNEL_TOTAL``. Both sides are
@@ -316,3 +319,6 @@ class Rollup(models.Model):
             models.UniqueConstraint(fields=["indicator", "period", "unit"], name="reporting_rollup_key"),
         ]
         indexes = [models.Index(fields=["unit", "indicator", "period"], name="reporting_rollup_unit")]
+
+    def __str__(self):
+        return f"{self.indicator_id}@{self.unit_id} {self.period} = {self.value}"

@@ -57,7 +57,7 @@ class Completeness:
 
 
 def completeness(unit: Unit, form: ReportForm, periods: list[Period]) -> list[Completeness]:
-    """"Đã báo cáo 245/300 đơn vị, 12 quá hạn" for each period, in two queries per period
+    """ "Đã báo cáo 245/300 đơn vị, 12 quá hạn" for each period, in two queries per period
     at most (the expected count) plus one for all submissions."""
     out = []
     counts = Counter()
@@ -72,7 +72,9 @@ def completeness(unit: Unit, form: ReportForm, periods: list[Period]) -> list[Co
     for row in subs.values("period", "status").annotate(n=Count("pk")):
         counts[(row["period"], row["status"])] = row["n"]
     for period in periods:
-        c = Completeness(period, expected_units(unit, form, period).count(), deadline=period.deadline(form.deadline_days))
+        c = Completeness(
+            period, expected_units(unit, form, period).count(), deadline=period.deadline(form.deadline_days)
+        )
         for status in S.values:
             c.by_status[status] = counts[(period.code, status)]
         out.append(c)

@@ -408,7 +408,10 @@ def approve(user, submissions: list[Submission]) -> list[Submission]:
     with transaction.atomic():
         for submission in sorted(submissions, key=lambda s: s.pk):
             current = _lock(submission)
-            _require(can_review(user, current.unit), _("Phiếu %(what)s nằm ngoài phạm vi phê duyệt của bạn.") % {"what": current})
+            _require(
+                can_review(user, current.unit),
+                _("Phiếu %(what)s nằm ngoài phạm vi phê duyệt của bạn.") % {"what": current},
+            )
             if current.status != S.SUBMITTED:
                 raise DomainError(
                     _("Phiếu %(what)s đang ở trạng thái “%(status)s”, chỉ duyệt được phiếu đã gửi.")
@@ -451,7 +454,9 @@ def _send_back(user, submission, reason, expected, action, label) -> Submission:
         raise DomainError(_("Cần ghi rõ lý do %(what)s.") % {"what": label.lower()}, {"reason": _("bắt buộc")})
     with transaction.atomic():
         current = _lock(submission)
-        _require(can_review(user, current.unit), _("Phiếu %(what)s nằm ngoài phạm vi phê duyệt của bạn.") % {"what": current})
+        _require(
+            can_review(user, current.unit), _("Phiếu %(what)s nằm ngoài phạm vi phê duyệt của bạn.") % {"what": current}
+        )
         if current.status != expected:
             raise DomainError(
                 _("Phiếu %(what)s đang ở trạng thái “%(status)s”, không %(action)s được.")
@@ -514,7 +519,6 @@ def _name(user) -> str:
     if not getattr(user, "pk", None):
         return _("Hệ thống")
     return user.get_full_name() or user.username
-
 
 
 @dataclass

@@ -141,6 +141,8 @@ def display(indicator: Indicator, num: Decimal | None, text: str = "") -> str:
         return ""
     if indicator.value_type == Indicator.ValueType.BOOLEAN:
         return _("Có") if num else _("Không")
+    if indicator.is_computed and indicator.value_type != Indicator.ValueType.INTEGER:
+        num = num.quantize(Decimal("0.01"))
     return show(num)
 
 
@@ -245,4 +247,3 @@ def _names(expression: str, by_code: dict[str, Indicator]) -> str:
     if isinstance(tree, formula.Ref) and tree.code in by_code:
         return f"“{by_code[tree.code].name}”"
     return expression
-

@@ -300,7 +300,10 @@ def completeness_page(request):
         headers = [_("Mã đơn vị"), _("Đơn vị")] + [p.label for p in periods]
         rows = (
             [u.code, u.name]
-            + [(str(labels.get(c.status, _("Chưa báo cáo"))) + (" (" + _("quá hạn") + ")" if c.late else "")) for c in grid[u.pk]]
+            + [
+                (str(labels.get(c.status, _("Chưa báo cáo"))) + (" (" + _("quá hạn") + ")" if c.late else ""))
+                for c in grid[u.pk]
+            ]
             for u in all_units
         )
         return _table_download(request, f"tien-do-{form.code}-{unit.code}", _("Tiến độ báo cáo"), headers, rows)
@@ -332,7 +335,9 @@ def _table_download(request, name, title, headers, rows):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    audit.record("export", None, object_type="reporting.table", object_id=name, object_repr=f"{title} ({len(rows)} dòng)")
+    audit.record(
+        "export", None, object_type="reporting.table", object_id=name, object_repr=f"{title} ({len(rows)} dòng)"
+    )
     return response
 
 
@@ -341,9 +346,7 @@ def indicator_figures(request, code):
     """One indicator for one unit: trend over periods and a drill-down through the children."""
     indicator = get_object_or_404(Indicator, code=code.upper())
     unit = _unit_in_scope(request)
-    periods = sorted(
-        set(Rollup.objects.filter(unit=unit, indicator=indicator).values_list("period", flat=True))
-    )[-12:]
+    periods = sorted(set(Rollup.objects.filter(unit=unit, indicator=indicator).values_list("period", flat=True)))[-12:]
     try:
         period = Period.parse(request.GET.get("period") or (periods[-1] if periods else ""))
     except PeriodError:
@@ -390,7 +393,9 @@ def excel_page(request):
     subtree = params.get("subtree") == "1"
     unit_code = nfc(params.get("unit")).upper()
     context = {"forms": forms, "form": form, "period_code": period_code, "subtree": subtree, "unit_code": unit_code}
-    context["units"] = Unit.objects.restrict(request.user, Action.ENTER_DATA).filter(is_active=True).order_by("path")[:500]
+    context["units"] = (
+        Unit.objects.restrict(request.user, Action.ENTER_DATA).filter(is_active=True).order_by("path")[:500]
+    )
     if not unit_code and context["units"]:
         context["unit_code"] = unit_code = context["units"][0].code
     if request.method == "GET" and request.GET.get("download"):
@@ -415,7 +420,10 @@ def excel_page(request):
             result = excel.upload(request.user, upload, s)
             messages.success(
                 request,
-                _("Đã nhập số liệu của %(units)s đơn vị (%(values)s giá trị) vào phiếu nháp; hãy kiểm tra và gửi duyệt.")
+                _(
+                    "Đã nhập số liệu của %(units)s đơn vị (%(values)s giá trị) vào phiếu nháp; "
+                    "hãy kiểm tra và gửi duyệt."
+                )
                 % {"units": result.units, "values": result.values},
             )
             return redirect(f"{reverse('reporting:my_work')}")

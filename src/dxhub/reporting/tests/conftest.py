@@ -40,7 +40,16 @@ class Catalogue:
             admin,
             {"code": "BC-CDS-QUY", "name": "Báo cáo chuyển đổi số hằng quý", "periodicity": "Q", "deadline_days": 10},
         )
-        self.codes = ["PERSONNEL", "EMAIL_USERS", "DOC_TOTAL", "DOC_SIGNED", "DOC_SIGNED_PCT", "UPTIME", "HAS_PLAN", "ISSUES"]
+        self.codes = [
+            "PERSONNEL",
+            "EMAIL_USERS",
+            "DOC_TOTAL",
+            "DOC_SIGNED",
+            "DOC_SIGNED_PCT",
+            "UPTIME",
+            "HAS_PLAN",
+            "ISSUES",
+        ]
         catalogue.add_form_version(admin, self.form, self.codes, "2024-Q1", optional=("ISSUES",))
         # a reviewer above the academy, and a data-entry officer of the cyber centre
         self.users = dict(org.users)
@@ -77,4 +86,3 @@ class Catalogue:
 @pytest.fixture
 def cat(org):
     return Catalogue(org)
-

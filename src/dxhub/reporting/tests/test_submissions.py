@@ -41,7 +41,9 @@ def test_a_whole_quarter_draft_sent_approved_and_rolled_up(cat, org, django_capt
     assert figure(org, "BTL86", cat.docs) is None
     assert Notification.objects.filter(user=cat.users["nhaplieu_hvhc"], title__startswith="Đã duyệt").exists()
     assert mail.outbox[-1].to == ["nhaplieu_hvhc@mil.vn"]
-    actions = list(AuditEvent.objects.filter(object_type="reporting.submission").order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="reporting.submission").order_by("seq").values_list("action", flat=True)
+    )
     assert actions == ["create", "update", "submit", "approve"]
 
 
@@ -196,7 +198,12 @@ def test_data_entry_is_scoped(cat, org):
 
 @pytest.mark.parametrize(
     "period, message",
-    [("2025-Q5", "không tồn tại"), ("2025-M03", "không phù hợp"), ("2099-Q1", "chưa bắt đầu"), ("Q3/25", "không hợp lệ")],
+    [
+        ("2025-Q5", "không tồn tại"),
+        ("2025-M03", "không phù hợp"),
+        ("2099-Q1", "chưa bắt đầu"),
+        ("Q3/25", "không hợp lệ"),
+    ],
 )
 def test_periods_that_do_not_exist_or_do_not_fit_are_refused(cat, org, period, message):
     with pytest.raises(DomainError, match=message):

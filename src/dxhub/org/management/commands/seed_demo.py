@@ -8,8 +8,8 @@ from dxhub.audit import services as audit
 from dxhub.audit.context import acting_as
 from dxhub.org import bulk, demo_data, identifiers
 from dxhub.org.models import PeerGroup, Person, Unit
-from dxhub.reporting.demo import load_catalogue
-from dxhub.reporting.models import Indicator
+from dxhub.reporting.demo import load_catalogue, load_form, load_values
+from dxhub.reporting.models import Indicator, Submission
 
 DEMO_PASSWORD = "Dxhub@2025"  # noqa: S105 - demo data only, printed to the operator
 
@@ -20,6 +20,8 @@ DEMO_ACCOUNTS = [
     ("lanhdao.btl86", "Trần Văn Thắng", "BTL86", Role.LEADER),
     ("nhaplieu.hvhc", "Lê Thị Thu Hà", "HVHC", Role.DATA_ENTRY),
     ("pheduyet.tckt", "Phạm Quang Huy", "TCKT", Role.REVIEWER),
+    ("pheduyet.hvhc", "Nguyễn Văn Bình", "HVHC", Role.REVIEWER),
+    ("pheduyet.bqp", "Vũ Thị Lan", "BQP", Role.REVIEWER),
     ("thamdinh.bqp", "Hoàng Minh Tuấn", "BQP", Role.ASSESSOR),
 ]
 
@@ -49,6 +51,8 @@ class Command(BaseCommand):
             changes += [audit.Change("import", p, None, audit.snapshot(p), p.unit_id) for p in new_people]
             changes += [audit.Change("create", a, None, audit.snapshot(a), a.unit_id) for a in accounts]
             audit.record_many(changes)
+            load_form()
+            new_reports = load_values()
         if not quiet:
             self.stdout.write(
                 _(
@@ -66,6 +70,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Danh mục chỉ tiêu: %(n)s chỉ tiêu (lần này thêm %(new)s).")
                 % {"n": Indicator.objects.count(), "new": len(indicators)}
+            )
+            self.stdout.write(
+                _("Báo cáo định kỳ mẫu: %(n)s phiếu trong 8 quý (lần này thêm %(new)s).")
+                % {"n": Submission.objects.count(), "new": new_reports}
             )
             self.stdout.write(_("Tài khoản mẫu (mật khẩu chung: %(password)s):") % {"password": DEMO_PASSWORD})
             for username, name, code, role in DEMO_ACCOUNTS:
