@@ -117,6 +117,20 @@ def dashboard(request):
     now = rollups.figures(unit, period.code, [i.pk for i in indicators])
     before = rollups.figures(unit, period.previous().code, [i.pk for i in indicators])
     rows = [(ind, now.get(ind.pk), before.get(ind.pk)) for ind in indicators]
+    if request.GET.get("format") in ("xlsx", "csv"):
+        headers = [
+            _("Mã chỉ tiêu"),
+            _("Chỉ tiêu"),
+            period.label,
+            period.previous().label,
+            _("Đơn vị tính"),
+            _("Số đơn vị"),
+        ]
+        table = [
+            [ind.code, ind.name, n.value if n else None, b.value if b else None, ind.unit, n.n if n else 0]
+            for ind, n, b in rows
+        ]
+        return _table_download(request, f"{form.code}-{unit.code}-{period.code}", form.name, headers, table)
     return render(
         request,
         "reporting/dashboard.html",
@@ -409,6 +423,15 @@ def excel_page(request):
             excel.template(s), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="{form.code}-{s.period.code}-{unit.code}.xlsx"'
+        audit.record(
+            "export",
+            None,
+            object_type="reporting.template",
+            object_id=f"{form.code}/{s.period.code}/{unit.code}",
+            object_repr=_("Mẫu Excel %(form)s, %(period)s, %(n)s đơn vị")
+            % {"form": form.code, "period": s.period.label, "n": len(s.units)},
+            unit=unit,
+        )
         return response
     if request.method == "POST":
         unit = _unit_in_scope(request, Action.ENTER_DATA, unit_code)

@@ -72,6 +72,9 @@ def test_reviewer_queue_bulk_approves_and_the_dashboard_shows_it_at_once(as_user
     page = c.get(reverse("reporting:dashboard") + "?unit=BQP&form=BC-CDS-QUY&period=2025-Q3").content.decode()
     assert 'data-code="DOC_TOTAL"' in page and ">800<" in page.replace(" ", "")
     assert "Đã báo cáo 2/7 đơn vị" in page
+    r = c.get(reverse("reporting:dashboard") + "?unit=BQP&form=BC-CDS-QUY&period=2025-Q3&format=xlsx")
+    rows = {row[0]: row for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True)}
+    assert rows["DOC_TOTAL"][2] == 800 and rows["DOC_SIGNED_PCT"][2] == 75
 
 
 def test_queue_refuses_a_forged_id_outside_the_reviewers_subtree(as_user, cat):
@@ -141,6 +144,7 @@ def test_excel_page_downloads_and_uploads_with_messages(as_user, cat, org):
     c = as_user("nhaplieu_hvhc")
     r = c.get(reverse("reporting:excel") + "?unit=HVHC&form=BC-CDS-QUY&period=2025-Q3&subtree=1&download=1")
     assert r["Content-Disposition"].endswith('BC-CDS-QUY-2025-Q3-HVHC.xlsx"')
+    assert AuditEvent.objects.filter(action="export", object_type="reporting.template").exists()
     wb = load_workbook(io.BytesIO(r.content))
     ws = wb[excel.SHEET]
     cols = {cell.value: cell.column for cell in ws[2] if cell.value}
