@@ -205,6 +205,44 @@ def main_parent(args) -> int:
 # --- worker: timing ---------------------------------------------------------------------------------
 
 
+class QueryLog:
+    """An execute wrapper counting and timing every statement (pages included: the test client
+    clears ``connection.queries`` at each request, and that log keeps only 9 000 entries), with
+    the slowest statement as executable SQL and the most repeated statements."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.count = 0
+        self.total = 0.0
+        self.slowest = 0.0
+        self.slowest_sql: str | None = None
+        self.shapes: dict[str, list] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - t0
+            self.count += 1
+            self.total += elapsed
+            shape = self.shapes.setdefault(sql[:300], [0, 0.0])
+            shape[0] += 1
+            shape[1] += elapsed
+            if elapsed > self.slowest and not sql.lstrip()[:9].upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                text = sql
+                if not many:
+                    try:
+                        text = self.connection.ops.last_executed_query(context["cursor"], sql, params) or sql
+                    except Exception:
+                        text = sql
+                self.slowest, self.slowest_sql = elapsed, text
+
+    def most_repeated(self, n: int = 3) -> list[dict]:
+        top = sorted(self.shapes.items(), key=lambda kv: -kv[1][0])[:n]
+        return [{"count": c, "ms": round(t * 1000, 1), "sql": sql} for sql, (c, t) in top if c > 1]
+
+
 class ReportingBench(Bench):
     """``run.py``'s Bench with a per-run ``setup`` (untimed: e.g. pick the next submission to
     approve, delete the drafts of the previous upload) and one-off operations.
@@ -212,50 +250,53 @@ class ReportingBench(Bench):
     The SQL is captured during the warm-up run (whose time is discarded) instead of an extra
     run, so a heavy operation such as the 20 000-row upload runs ``repeat`` + 1 times."""
 
-    def measure(self, key: str, label: str, fn, setup=None, once: bool = False):
+    def measure(self, key: str, label: str, fn, setup=None, once: bool = False, repeat: int | None = None):
         from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
-        def run():
-            arg = setup() if setup is not None else None
+        def timed(arg):
             t0 = time.perf_counter()
             rows = fn(arg) if setup is not None else fn()
             return rows, (time.perf_counter() - t0) * 1000
 
         op = {"key": key, "label": label, "rows": None, "median_ms": None, "p95_ms": None, "queries": None}
         print(f"  {label} …", flush=True)
+        log = QueryLog(connection)
         try:
-            with CaptureQueriesContext(connection) as ctx:
-                rows, first = run()
+            arg = setup() if setup is not None else None
+            with connection.execute_wrapper(log):
+                rows, first = timed(arg)
             samples = [first]
             if not once:
                 samples = []
-                for _ in range(self.repeat):
-                    rows, ms = run()
+                for _ in range(repeat or self.repeat):
+                    rows, ms = timed(setup() if setup is not None else None)
                     samples.append(ms)
         except Exception as exc:  # report and go on with the other operations
             op["error"] = f"{type(exc).__name__}: {exc}"
             print(f"  {label}: ERROR {op['error']}", flush=True)
             self.ops.append(op)
             return op
-        captured = ctx.captured_queries
         op.update(
             rows=rows,
             median_ms=statistics.median(samples),
             p95_ms=percentile(samples, 95),
             samples_ms=[round(s, 2) for s in samples],
-            queries=len(captured),
+            queries=log.count,
+            sql_total_ms=log.total * 1000,
             once=once,
+            most_repeated=log.most_repeated(),
         )
-        if captured:
-            slowest = max(captured, key=lambda q: float(q["time"]))
-            op["slowest_sql_ms"] = float(slowest["time"]) * 1000
-            op["slowest_sql"] = slowest["sql"][:20_000]
-            op["sql_total_ms"] = sum(float(q["time"]) for q in captured) * 1000
+        if log.slowest_sql is not None:
+            op["slowest_sql_ms"] = log.slowest * 1000
+            op["slowest_sql"] = log.slowest_sql
         self.ops.append(op)
-        print(f"    median {op['median_ms']:,.1f} ms, p95 {op['p95_ms']:,.1f} ms, {op['queries']} queries", flush=True)
-        if op["median_ms"] > self.slow_ms and captured:
-            self.slow_notes.append(self.explain(op, slowest["sql"]))
+        print(
+            f"    median {op['median_ms']:,.1f} ms, p95 {op['p95_ms']:,.1f} ms; {op['queries']:,} queries, "
+            f"SQL {op['sql_total_ms']:,.1f} ms (warm-up run)",
+            flush=True,
+        )
+        if op["median_ms"] > self.slow_ms and log.slowest_sql is not None:
+            self.slow_notes.append(self.explain(op, log.slowest_sql))
         return op
 
     def explain(self, op: dict, sql: str) -> str:
@@ -288,6 +329,10 @@ class ReportingBench(Bench):
             f"--- {op['label']}: median {op['median_ms']:.1f} ms, {op['queries']} queries "
             f"(SQL {op['sql_total_ms']:.1f} ms, warm-up run), slowest query {op['slowest_sql_ms']:.1f} ms:\n"
             f"{shown}\n{prefix.strip()}{' of the SELECT part' if target is select and m else ''}:\n{plan}\n"
+            + "".join(
+                f"repeated {r['count']:,}× ({r['ms']:,.1f} ms in all): {' '.join(r['sql'].split())[:300]}\n"
+                for r in op.get("most_repeated") or []
+            )
         )
 
     def print_table(self, meta: dict):
@@ -864,7 +909,12 @@ def main_worker(args) -> int:
         meta["upload_ratio"] = up["median_ms"] / rd["median_ms"]
 
     # 5. Roll-up rebuild: one quarter (the repair command's --period), then everything once more.
-    m("rebuild_period", f"5. rollups.rebuild('{last.code}'): one quarter", lambda: rollups.rebuild(last.code))
+    m(
+        "rebuild_period",
+        f"5. rollups.rebuild('{last.code}'): one quarter ({min(args.repeat, 3)} runs)",
+        lambda: rollups.rebuild(last.code),
+        repeat=min(args.repeat, 3),
+    )
     m("rebuild_full", "5. rollups.rebuild(): every quarter (1 run)", rollups.rebuild, once=True)
 
     bench.print_table(meta)

@@ -14,7 +14,7 @@ from dxhub.core.text import nfc
 from dxhub.org.choices import UnitKind
 
 from . import formula
-from .models import FormItem, FormVersion, Indicator, IndicatorFormula, ReportForm
+from .models import FormItem, FormVersion, Indicator, IndicatorFormula, ReportForm, ValidationRule
 from .periods import Period, PeriodError
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,29}$", re.ASCII)
@@ -259,3 +259,47 @@ def add_form_version(
     )
     audit.record("create", version, after={"form": form.code, "valid_from": period.code, "indicators": codes})
     return version
+
+
+# --- validation rules ------------------------------------------------------------
+
+
+@transaction.atomic
+def add_rule(user, left: str, operator: str, right: str, severity: str, message: str = "") -> ValidationRule:
+    """A rule across indicators (``EMAIL_USERS <= PERSONNEL_TOTAL``), both sides formulas
+    over numeric indicators."""
+    _require_manage(user)
+    errors = {}
+    refs = set()
+    for side, text in (("left", left), ("right", right)):
+        try:
+            refs |= formula.references(formula.parse(text))
+        except formula.FormulaError as exc:
+            errors[side] = exc.message
+    if operator not in ValidationRule.Operator.values:
+        errors["operator"] = _("Phép so sánh không hợp lệ.")
+    if severity not in ValidationRule.Severity.values:
+        errors["severity"] = _("Mức độ không hợp lệ.")
+    known = dict(Indicator.objects.filter(code__in=refs).values_list("code", "value_type"))
+    missing = sorted(refs - set(known))
+    if missing:
+        errors["left"] = _("Không có mã chỉ tiêu: %(codes)s.") % {"codes": ", ".join(missing)}
+    elif any(t == Indicator.ValueType.TEXT for t in known.values()):
+        errors["left"] = _("Quy tắc chỉ dùng được chỉ tiêu dạng số hoặc có/không.")
+    if errors:
+        raise DomainError(_("Quy tắc kiểm tra chưa hợp lệ."), errors)
+    rule = ValidationRule.objects.create(
+        left=left.strip(), operator=operator, right=right.strip(), severity=severity, message=nfc(message)
+    )
+    audit.record("create", rule, after=audit.snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def set_rule_active(user, rule: ValidationRule, active: bool) -> ValidationRule:
+    _require_manage(user)
+    before = audit.snapshot(rule)
+    rule.is_active = active
+    rule.save(update_fields=["is_active"])
+    audit.record("update", rule, before=before, after=audit.snapshot(rule))
+    return rule

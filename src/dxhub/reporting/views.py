@@ -19,7 +19,8 @@ from dxhub.core.xlsx import write_csv, write_xlsx
 from dxhub.org.models import Unit
 
 from . import catalogue, excel, formula, progress, rollups, submissions, validation
-from .models import Indicator, ReportForm, Rollup, Submission
+from .forms import FormulaForm, FormVersionForm, IndicatorForm, ReportFormForm, RuleForm
+from .models import Indicator, ReportForm, Rollup, Submission, ValidationRule
 from .periods import Period, PeriodError
 
 
@@ -46,6 +47,7 @@ def indicator_list(request):
             "topics": topics,
             "query": query_without_page(request),
             "total": Indicator.objects.count(),
+            "can_manage": catalogue.can_manage(request.user),
         },
     )
 
@@ -455,3 +457,140 @@ def excel_page(request):
         except DomainError as exc:
             context["error"] = exc
     return render(request, "reporting/excel.html", context)
+
+
+# --- catalogue management (system administrators) -----------------------------------
+
+
+def _require_manager(request):
+    if not catalogue.can_manage(request.user):
+        raise Http404
+
+
+def _edit_page(request, form, title, cancel_url):
+    return render(request, "reporting/edit.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def _apply_errors(form, exc: DomainError):
+    if isinstance(exc.problems, dict):
+        for key, msg in exc.problems.items():
+            form.add_error(key if key in form.fields else None, msg)
+    if not form.errors:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def indicator_edit(request, code=None):
+    _require_manager(request)
+    instance = get_object_or_404(Indicator, code=code.upper()) if code else None
+    initial = {}
+    if instance:
+        initial = {f: getattr(instance, f) for f in catalogue.FIELDS}
+        initial["weight"] = instance.weight.code if instance.weight else None
+    form = IndicatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = catalogue.save_indicator(request.user, form.cleaned_data, instance)
+            messages.success(request, _("Đã lưu chỉ tiêu %(code)s.") % {"code": saved.code})
+            return redirect("reporting:indicator", saved.code)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+    title = _("Sửa chỉ tiêu %(code)s") % {"code": instance.code} if instance else _("Thêm chỉ tiêu")
+    cancel = reverse("reporting:indicator", args=[instance.code]) if instance else reverse("reporting:indicators")
+    return _edit_page(request, form, title, cancel)
+
+
+@login_required
+def formula_add(request, code):
+    _require_manager(request)
+    indicator = get_object_or_404(Indicator, code=code.upper())
+    form = FormulaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalogue.add_formula(request.user, indicator, **form.cleaned_data)
+            messages.success(request, _("Đã thêm phiên bản công thức."))
+            return redirect("reporting:indicator", indicator.code)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+    title = _("Phiên bản công thức mới cho %(code)s") % {"code": indicator.code}
+    return _edit_page(request, form, title, reverse("reporting:indicator", args=[indicator.code]))
+
+
+@login_required
+def form_list(request):
+    forms = ReportForm.objects.prefetch_related("versions__items__indicator")
+    return render(
+        request, "reporting/form_list.html", {"forms": forms, "can_manage": catalogue.can_manage(request.user)}
+    )
+
+
+@login_required
+def form_edit(request, code=None):
+    _require_manager(request)
+    instance = get_object_or_404(ReportForm, code=code.upper()) if code else None
+    fields = ("code", "name", "periodicity", "applies_to", "deadline_days", "jump_threshold", "is_active")
+    initial = {f: getattr(instance, f) for f in fields} if instance else {}
+    form = ReportFormForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalogue.save_form(request.user, form.cleaned_data, instance)
+            messages.success(request, _("Đã lưu biểu mẫu."))
+            return redirect("reporting:forms")
+        except DomainError as exc:
+            _apply_errors(form, exc)
+    title = _("Sửa biểu mẫu %(code)s") % {"code": instance.code} if instance else _("Thêm biểu mẫu")
+    return _edit_page(request, form, title, reverse("reporting:forms"))
+
+
+@login_required
+def form_version_add(request, code):
+    _require_manager(request)
+    report_form = get_object_or_404(ReportForm, code=code.upper())
+    latest = report_form.versions.order_by("-number").first()
+    initial = {}
+    if latest:
+        items = list(latest.items.select_related("indicator"))
+        initial = {
+            "indicators": [i.indicator.code for i in items],
+            "optional": [i.indicator.code for i in items if not i.required],
+        }
+    form = FormVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalogue.add_form_version(
+                request.user,
+                report_form,
+                [i.code for i in form.cleaned_data["indicators"]],
+                form.cleaned_data["valid_from"],
+                optional=tuple(i.code for i in form.cleaned_data["optional"]),
+            )
+            messages.success(request, _("Đã thêm phiên bản biểu mẫu."))
+            return redirect("reporting:forms")
+        except DomainError as exc:
+            _apply_errors(form, exc)
+    title = _("Phiên bản mới của biểu mẫu %(code)s") % {"code": report_form.code}
+    return _edit_page(request, form, title, reverse("reporting:forms"))
+
+
+@login_required
+def rule_list(request):
+    can_manage = catalogue.can_manage(request.user)
+    form = RuleForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        _require_manager(request)
+        if "toggle" in request.POST:
+            rule = get_object_or_404(ValidationRule, pk=request.POST.get("toggle"))
+            catalogue.set_rule_active(request.user, rule, not rule.is_active)
+            return redirect("reporting:rules")
+        if form.is_valid():
+            try:
+                catalogue.add_rule(request.user, **form.cleaned_data)
+                messages.success(request, _("Đã thêm quy tắc kiểm tra."))
+                return redirect("reporting:rules")
+            except DomainError as exc:
+                _apply_errors(form, exc)
+    return render(
+        request,
+        "reporting/rules.html",
+        {"rules": ValidationRule.objects.all(), "form": form, "can_manage": can_manage},
+    )
