@@ -64,6 +64,15 @@ def test_a_quarter_entered_sent_approved_and_shown_on_the_dashboard(page, live_s
     assert external == [], f"pages must not fetch from outside: {external}"
 
 
+def upload(page, path):
+    form = page.locator("form[method=post][enctype]")
+    form.locator("select[name=unit]").select_option("HVHC")
+    form.locator("input[name=subtree]").check()
+    form.locator("input[name=period]").fill("2025-Q3")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.get_by_role("button", name="Tải lên").click()
+
+
 def test_excel_round_trip_in_the_browser(page, live_server, cat, shot, tmp_path):
     login(page, live_server, "nhaplieu_hvhc", PASSWORD)
     page.goto(f"{live_server.url}/bao-cao/excel/")
@@ -81,23 +90,13 @@ def test_excel_round_trip_in_the_browser(page, live_server, cat, shot, tmp_path)
     ws.cell(rows["HVHC-TD1"], cols["PERSONNEL"], "nhiều")
     bad = tmp_path / "bao-cao.xlsx"
     wb.save(bad)
-    upload_form = page.locator("form[method=post][enctype]")
-    upload_form.locator("select[name=unit]").select_option("HVHC")
-    upload_form.locator("input[name=subtree]").check()
-    upload_form.locator("input[name=period]").fill("2025-Q3")
-    upload_form.locator("input[type=file]").set_input_files(str(bad))
-    upload_form.get_by_role("button", name="Tải lên").click()
+    upload(page, bad)
     expect(page.locator("#dx-upload-error")).to_contain_text(re.compile(r"dòng 6, cột D \(PERSONNEL\)"))
     shot(page, "reporting-excel-error")
     assert not Submission.objects.exists()
     ws.cell(rows["HVHC-TD1"], cols["PERSONNEL"], 80)
     good = tmp_path / "bao-cao-2.xlsx"
     wb.save(good)
-    upload_form = page.locator("form[method=post][enctype]")
-    upload_form.locator("select[name=unit]").select_option("HVHC")
-    upload_form.locator("input[name=subtree]").check()
-    upload_form.locator("input[name=period]").fill("2025-Q3")
-    upload_form.locator("input[type=file]").set_input_files(str(good))
-    upload_form.get_by_role("button", name="Tải lên").click()
+    upload(page, good)
     expect(page.get_by_text("Đã nhập số liệu của 2 đơn vị")).to_be_visible()
     assert Submission.objects.filter(status="draft").count() == 2

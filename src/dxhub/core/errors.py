@@ -22,3 +22,13 @@ class NotInScope(DomainError):
         if message is None:
             message = _("Không tìm thấy hoặc nằm ngoài phạm vi quản lý của bạn.")
         super().__init__(message, status=404)
+
+
+def show_on_form(form, exc: DomainError) -> None:
+    """Put a refused operation's problems on a Django form: by field where the key is
+    one of the form's fields, otherwise (or when there is no detail) at the top."""
+    if isinstance(exc.problems, dict):
+        for key, msg in exc.problems.items():
+            form.add_error(key if key in form.fields else None, msg)
+    if not form.errors:
+        form.add_error(None, exc.message)

@@ -13,22 +13,13 @@ from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import covers, scope_paths
 from dxhub.audit.models import AuditEvent
 from dxhub.core import jobs
-from dxhub.core.errors import DomainError
+from dxhub.core.errors import DomainError, show_on_form
 from dxhub.core.paging import paginate, query_without_page
 from dxhub.core.text import nfc, number
 
 from . import people_io, services, tasks, tree, units_io
 from .forms import DissolveUnitForm, MoveUnitForm, PeopleFilterForm, PeopleImportForm, PersonForm, UnitForm
 from .models import Person, Unit
-
-
-def _form_errors(form, exc: DomainError):
-    if isinstance(exc.problems, dict):
-        for key, msg in exc.problems.items():
-            form.add_error(key if key in form.fields else None, msg)
-    else:
-        form.add_error(None, exc.message)
-
 
 # --- tree ---------------------------------------------------------------------
 
@@ -110,7 +101,7 @@ def unit_create(request, parent_pk):
         try:
             unit = services.create_unit(request.user, parent, **form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã tạo đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("org:unit", pk=unit.pk)
@@ -125,7 +116,7 @@ def unit_edit(request, pk):
         try:
             services.update_unit(request.user, unit, **form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin đơn vị."))
             return redirect("org:unit", pk=unit.pk)
@@ -379,7 +370,7 @@ def person_create(request):
         try:
             person = services.create_person(request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
             return redirect("org:person", pk=person.pk)
@@ -394,7 +385,7 @@ def person_edit(request, pk):
         try:
             services.update_person(request.user, person, **form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin quân nhân."))
             return redirect("org:person", pk=person.pk)

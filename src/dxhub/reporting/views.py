@@ -12,7 +12,7 @@ from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import scope_paths
 from dxhub.audit import services as audit
 from dxhub.audit.models import AuditEvent
-from dxhub.core.errors import DomainError, NotInScope
+from dxhub.core.errors import DomainError, NotInScope, show_on_form
 from dxhub.core.paging import paginate, query_without_page
 from dxhub.core.text import fold, nfc
 from dxhub.core.xlsx import write_csv, write_xlsx
@@ -471,14 +471,6 @@ def _edit_page(request, form, title, cancel_url):
     return render(request, "reporting/edit.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
-def _apply_errors(form, exc: DomainError):
-    if isinstance(exc.problems, dict):
-        for key, msg in exc.problems.items():
-            form.add_error(key if key in form.fields else None, msg)
-    if not form.errors:
-        form.add_error(None, exc.message)
-
-
 @login_required
 def indicator_edit(request, code=None):
     _require_manager(request)
@@ -494,7 +486,7 @@ def indicator_edit(request, code=None):
             messages.success(request, _("Đã lưu chỉ tiêu %(code)s.") % {"code": saved.code})
             return redirect("reporting:indicator", saved.code)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            show_on_form(form, exc)
     title = _("Sửa chỉ tiêu %(code)s") % {"code": instance.code} if instance else _("Thêm chỉ tiêu")
     cancel = reverse("reporting:indicator", args=[instance.code]) if instance else reverse("reporting:indicators")
     return _edit_page(request, form, title, cancel)
@@ -511,7 +503,7 @@ def formula_add(request, code):
             messages.success(request, _("Đã thêm phiên bản công thức."))
             return redirect("reporting:indicator", indicator.code)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            show_on_form(form, exc)
     title = _("Phiên bản công thức mới cho %(code)s") % {"code": indicator.code}
     return _edit_page(request, form, title, reverse("reporting:indicator", args=[indicator.code]))
 
@@ -537,7 +529,7 @@ def form_edit(request, code=None):
             messages.success(request, _("Đã lưu biểu mẫu."))
             return redirect("reporting:forms")
         except DomainError as exc:
-            _apply_errors(form, exc)
+            show_on_form(form, exc)
     title = _("Sửa biểu mẫu %(code)s") % {"code": instance.code} if instance else _("Thêm biểu mẫu")
     return _edit_page(request, form, title, reverse("reporting:forms"))
 
@@ -567,7 +559,7 @@ def form_version_add(request, code):
             messages.success(request, _("Đã thêm phiên bản biểu mẫu."))
             return redirect("reporting:forms")
         except DomainError as exc:
-            _apply_errors(form, exc)
+            show_on_form(form, exc)
     title = _("Phiên bản mới của biểu mẫu %(code)s") % {"code": report_form.code}
     return _edit_page(request, form, title, reverse("reporting:forms"))
 
@@ -588,7 +580,7 @@ def rule_list(request):
                 messages.success(request, _("Đã thêm quy tắc kiểm tra."))
                 return redirect("reporting:rules")
             except DomainError as exc:
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
     return render(
         request,
         "reporting/rules.html",
