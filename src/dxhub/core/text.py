@@ -44,3 +44,12 @@ def search_terms(query: str | None) -> list[str]:
 def number(n: int) -> str:
     """An integer the Vietnamese way, for messages built in code: 5200 -> "5.200"."""
     return f"{n:,}".replace(",", ".")
+
+
+def nfc_text(value: str | None) -> str:
+    """NFC for multi-line text (notes, comments, text answers): line breaks kept,
+    trailing spaces and surrounding blank lines dropped."""
+    if value is None:
+        return ""
+    lines = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()

@@ -6,7 +6,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import unescape as html_unescape
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -203,63 +202,93 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-_SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
-_SHEET_ENTRY_REV = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL = re.compile(
-    rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"'
-)
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"')
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
+# Names in SpreadsheetML may carry any namespace prefix (x:row, a-b:f …); attribute
+# values may use either quote and spaces around "=".
+_P = r"<(?:[^\s<>:/!?\"']+:)?"
+_FORMULA = re.compile((_P + r"f[\s>/]").encode())
+_CELL_REF = re.compile((_P + r"c\b[^>]*?\br\s*=\s*[\"']([A-Z]+[0-9]+)[\"']").encode())
+_ROW = re.compile((_P + r"row\b[^>]*>").encode())
+_HIDDEN = re.compile(rb"\bhidden\s*=\s*[\"'](?:1|true)[\"']")
+_ZERO_HEIGHT = re.compile(rb"\bht\s*=\s*[\"']0*(?:\.0*)?[\"']")
+_ROW_NUMBER = re.compile(rb"\br\s*=\s*[\"']([0-9]+)[\"']")
+_MERGE = re.compile((_P + r"mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']+)[\"']").encode())
+_ROWS_HIDDEN_BY_DEFAULT = re.compile((_P + r"sheetFormatPr\b[^>]*?\bzeroHeight\s*=\s*[\"'](?:1|true)[\"']").encode())
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+SHEET_XML_MAX = 512 * 1024 * 1024
+
+
+def _sheet_files(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> part name inside the zip, read with an XML parser (quotes,
+    prefixes and attribute order do not matter)."""
+    from defusedxml import ElementTree  # no entity expansion, no external entities
+
+    rels = {}
+    for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+        target = rel.get("Target", "")
+        rels[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    out = {}
+    for el in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter():
+        if el.tag.rsplit("}", 1)[-1] == "sheet":
+            out[el.get("name")] = rels.get(el.get(_NS_REL + "id"), "")
+    return out
 
 
 def structure_problems(data: bytes, sheets: Sequence[str]) -> list[str]:
     """Formulas, merged cells and hidden rows in the named sheets of a workbook, found
     by scanning the sheet XML (openpyxl's fast read-only mode cannot see merges or
-    hidden rows). Each problem names the sheet and the cell or row, in Vietnamese."""
+    hidden rows). Each problem names the sheet and the cell or row, in Vietnamese.
+    Fails closed: a sheet whose XML cannot be found or is too large is a problem."""
+    unreadable = _("Không đọc được cấu trúc trang tính “%(sheet)s”: tệp bị hỏng hoặc không phải mẫu của dxhub.")
+    problems = []
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        workbook = zf.read("xl/workbook.xml")
         try:
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-        except KeyError:
-            return []
-        targets = {}
-        for m in _REL.finditer(rels):
-            rid, target = (m[1], m[2]) if m[1] else (m[4], m[3])
-            target = target.decode()
-            targets[rid] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        entries = [(m[1], m[2]) for m in _SHEET_ENTRY.finditer(workbook)]
-        entries += [(m[2], m[1]) for m in _SHEET_ENTRY_REV.finditer(workbook)]
-        problems = []
-        for name, rid in entries:
-            title = html_unescape(name.decode())
-            if title not in sheets or rid not in targets:
-                continue
+            files = _sheet_files(zf)
+        except Exception:
+            return [unreadable % {"sheet": ", ".join(sheets)}]
+        for title in sheets:
+            part = files.get(title)
             try:
-                xml = zf.read(targets[rid])
+                info = zf.getinfo(part)
             except KeyError:
+                problems.append(unreadable % {"sheet": title})
                 continue
-            f = _FORMULA.search(xml)
-            if f:
-                refs = list(_CELL_REF.finditer(xml, 0, f.start()))
-                cell = refs[-1][1].decode() if refs else "?"
+            if info.file_size > SHEET_XML_MAX:
                 problems.append(
-                    _(
-                        "Trang tính “%(sheet)s”, ô %(cell)s có công thức: chỉ nhận giá trị, "
-                        "hãy dán giá trị (Paste Values)."
-                    )
-                    % {"sheet": title, "cell": cell}
+                    _("Trang tính “%(sheet)s” quá lớn sau khi giải nén; hãy chia nhỏ tệp.") % {"sheet": title}
                 )
-            for m in list(_MERGE.finditer(xml))[:3]:
-                problems.append(
-                    _("Trang tính “%(sheet)s” có ô gộp %(ref)s: hãy bỏ gộp ô.") % {"sheet": title, "ref": m[1].decode()}
-                )
-            for m in list(_HIDDEN_ROW.finditer(xml))[:3]:
-                row = _ROW_NUMBER.search(m[0])
-                problems.append(
-                    _("Trang tính “%(sheet)s”, dòng %(row)s đang bị ẩn: hãy hiện lại hoặc xóa dòng đó.")
-                    % {"sheet": title, "row": row[1].decode() if row else "?"}
-                )
+                continue
+            problems += _scan(zf.read(part), title)
+    return problems
+
+
+def _scan(xml: bytes, title: str) -> list[str]:
+    problems = []
+    f = _FORMULA.search(xml)
+    if f:
+        refs = list(_CELL_REF.finditer(xml, max(0, f.start() - 4096), f.start()))
+        cell = refs[-1][1].decode() if refs else "?"
+        problems.append(
+            _("Trang tính “%(sheet)s”, ô %(cell)s có công thức: chỉ nhận giá trị, hãy dán giá trị (Paste Values).")
+            % {"sheet": title, "cell": cell}
+        )
+    for m in list(_MERGE.finditer(xml))[:3]:
+        problems.append(
+            _("Trang tính “%(sheet)s” có ô gộp %(ref)s: hãy bỏ gộp ô.") % {"sheet": title, "ref": m[1].decode()}
+        )
+    if _ROWS_HIDDEN_BY_DEFAULT.search(xml):
+        problems.append(
+            _("Trang tính “%(sheet)s” đặt các dòng ẩn theo mặc định: hãy hiện lại mọi dòng.") % {"sheet": title}
+        )
+    hidden = 0
+    for m in _ROW.finditer(xml):
+        tag = m[0]
+        if _HIDDEN.search(tag) or _ZERO_HEIGHT.search(tag):
+            row = _ROW_NUMBER.search(tag)
+            problems.append(
+                _("Trang tính “%(sheet)s”, dòng %(row)s đang bị ẩn: hãy hiện lại hoặc xóa dòng đó.")
+                % {"sheet": title, "row": row[1].decode() if row else "?"}
+            )
+            hidden += 1
+            if hidden == 3:
+                break
     return problems

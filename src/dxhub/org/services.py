@@ -5,7 +5,7 @@ import re
 from functools import cache
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, ProtectedError, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from dxhub.core.text import fold, nfc
 from . import identifiers, tree
 from .choices import RANK_CATEGORIES, PersonnelCategory, Rank, UnitKind
 from .models import PeerGroup, Person, Unit
+from .signals import unit_moved
 
 # Whether a unit is active and until when changes only through dissolve_unit.
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "peer_group", "valid_from", "note")
@@ -160,6 +161,7 @@ def move_unit(user, unit: Unit, new_parent: Unit) -> Unit:
     )
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
+    unit_moved.send(sender=Unit, unit=unit, old_path=old_path)
     audit.record(
         "move",
         unit,
@@ -196,7 +198,17 @@ def delete_unit(user, unit: Unit) -> None:
         )
     before = audit.snapshot(unit)
     audit.record("delete", unit, before=before, unit=unit)
-    unit.delete()
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError:
+        raise DomainError(
+            _(
+                "Không thể xóa “%(name)s”: đơn vị đã có dữ liệu báo cáo. "
+                "Hãy đánh dấu đơn vị ngừng hoạt động (giải thể) để giữ lịch sử."
+            )
+            % {"name": unit.name}
+        ) from None
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ chain as the pages."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -130,8 +131,10 @@ def _detail(sub: Submission) -> Submission:
         else:
             value = e.raw if e.raw not in ("",) else None
         values.append({"code": e.indicator.code, "value": value, "comment": e.comment})
-    problems = [{"code": p.code, "severity": p.severity, "message": p.message} for p in submissions.problems(sub)]
-    sub.api_values, sub.api_problems = values, problems if sub.is_editable else []
+    problems = []
+    if sub.is_editable:
+        problems = [{"code": p.code, "severity": p.severity, "message": p.message} for p in submissions.problems(sub)]
+    sub.api_values, sub.api_problems = values, problems
     return sub
 
 
@@ -181,10 +184,11 @@ def put_values(request, body: SubmissionIn):
     Values are checked as on the form; a refused value writes nothing. Pass the
     ``revision`` you read to be protected from overwriting someone else's save."""
     unit = _unit(request, body.unit, Action.ENTER_DATA)
-    sub = submissions.open_submission(request.user, unit, _form(body.form), body.period)
     raw = {code.strip().upper(): value for code, value in body.values.items()}
     comments = {code.strip().upper(): text for code, text in body.comments.items()}
-    sub = submissions.save_values(request.user, sub, raw, body.revision, comments)
+    with transaction.atomic():  # a refused PUT leaves no new draft behind
+        sub = submissions.open_submission(request.user, unit, _form(body.form), body.period)
+        sub = submissions.save_values(request.user, sub, raw, body.revision, comments)
     return _detail(_submission(request, sub.pk))
 
 

@@ -13,7 +13,7 @@ from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.text import nfc
 from dxhub.org.choices import UnitKind
 
-from . import formula
+from . import formula, rollups
 from .models import FormItem, FormVersion, Indicator, IndicatorFormula, ReportForm, ValidationRule
 from .periods import Period, PeriodError
 
@@ -106,6 +106,8 @@ def save_indicator(user, data: dict, instance: Indicator | None = None) -> Indic
     indicator.code = nfc(indicator.code).upper()
     indicator.name = nfc(indicator.name)
     indicator.save()
+    if instance and (before["aggregation"], before["weight_id"]) != (indicator.aggregation, indicator.weight_id):
+        rollups.rebuild(indicator_id=indicator.pk)  # the figures add up differently now
     audit.record("update" if instance else "create", indicator, before=before, after=audit.snapshot(indicator))
     return indicator
 
@@ -114,12 +116,17 @@ def formula_in_force(indicator: Indicator, period: Period) -> IndicatorFormula |
     return indicator.formulas.filter(valid_from_date__lte=period.start).order_by("-valid_from_date").first()
 
 
+def formulas_in_force(period: Period) -> dict[str, object]:
+    """The parsed formula in force for ``period`` of every computed indicator (one query)."""
+    latest = {}
+    for f in IndicatorFormula.objects.filter(valid_from_date__lte=period.start).select_related("indicator"):
+        if f.indicator.code not in latest or f.valid_from_date > latest[f.indicator.code].valid_from_date:
+            latest[f.indicator.code] = f
+    return {code: formula.parse(f.expression) for code, f in latest.items()}
+
+
 def _formulas_in_force(period: Period, replacing: Indicator | None = None, tree=None) -> dict[str, object]:
-    out = {}
-    for ind in Indicator.objects.filter(is_computed=True).prefetch_related("formulas"):
-        versions = [f for f in ind.formulas.all() if f.valid_from_date <= period.start]
-        if versions:
-            out[ind.code] = formula.parse(max(versions, key=lambda f: f.valid_from_date).expression)
+    out = formulas_in_force(period)
     if replacing is not None:
         out[replacing.code] = tree
     return out
@@ -180,14 +187,6 @@ def add_formula(user, indicator: Indicator, expression: str, valid_from: str, no
     return version
 
 
-def compute(indicator: Indicator, period: Period, values: dict) -> Decimal | None:
-    """The value of a computed indicator for a period from the other indicators' values."""
-    version = formula_in_force(indicator, period)
-    if version is None:
-        return None
-    return formula.evaluate(formula.parse(version.expression), values)
-
-
 # --- report forms -----------------------------------------------------------
 
 
@@ -244,6 +243,25 @@ def add_form_version(
         raise DomainError(
             _("Danh sách chỉ tiêu không hợp lệ (trống, trùng hoặc không có mã: %(codes)s).")
             % {"codes": ", ".join(missing) or "—"}
+        )
+    clash = (
+        FormItem.objects.filter(
+            indicator__code__in=codes,
+            version__form__periodicity=form.periodicity,
+            version__form__is_active=True,
+        )
+        .exclude(version__form=form)
+        .values_list("indicator__code", "version__form__code")
+        .distinct()
+    )
+    if clash:
+        pairs = sorted(set(clash))
+        raise DomainError(
+            _(
+                "Mỗi chỉ tiêu chỉ báo cáo trong một biểu mẫu cùng kỳ (nếu không, số liệu tổng hợp bị cộng hai lần): "
+                "%(pairs)s."
+            )
+            % {"pairs": ", ".join(f"{c} ({f})" for c, f in pairs[:10])}
         )
     latest = form.versions.order_by("-number").first()
     if latest is not None and period.start <= latest.valid_from_date:

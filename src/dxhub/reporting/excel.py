@@ -96,7 +96,7 @@ def template(s: Scope) -> bytes:
     subs = {
         x.unit_id: x
         for x in Submission.objects.filter(form=s.form, period=s.period.code, unit__in=s.units).only(
-            "pk", "unit_id", "status"
+            "pk", "unit_id", "status", "revision"
         )
     }
     stored = {}
@@ -180,6 +180,11 @@ def template(s: Scope) -> bytes:
         ("created", timezone.localtime().isoformat(timespec="seconds")),
     ]:
         meta.append([key, value])
+    # the revision of each unit's submission the values were read from, so an upload
+    # cannot overwrite a save made after the download without saying so
+    by_pk = {u.pk: u.code for u in s.units}
+    for unit_id, sub in subs.items():
+        meta.append(["revision", by_pk[unit_id], sub.revision])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     out = io.BytesIO()
@@ -207,7 +212,12 @@ def upload(user, f, s: Scope) -> submissions.BulkSaved:
                 _("Tệp không phải mẫu báo cáo của dxhub (thiếu trang tính “%(sheet)s”). Hãy tải mẫu từ hệ thống.")
                 % {"sheet": SHEET}
             )
-        meta = {str(r[0]): str(r[1]) for r in wb[META].iter_rows(values_only=True) if r and r[0]}
+        meta, revisions = {}, {}
+        for r in wb[META].iter_rows(values_only=True):
+            if r and r[0] == "revision" and len(r) > 2 and isinstance(r[2], int):
+                revisions[str(r[1])] = r[2]
+            elif r and r[0]:
+                meta[str(r[0])] = str(r[1])
         _check_meta(meta, s)
         problems = structure_problems(data, [SHEET])
         if problems:
@@ -219,7 +229,7 @@ def upload(user, f, s: Scope) -> submissions.BulkSaved:
         raise DomainError(_("Không đọc được bảng tính: nội dung tệp bị hỏng.")) from exc
     finally:
         wb.close()
-    return submissions.save_many(user, s.form, s.period, rows)
+    return submissions.save_many(user, s.form, s.period, rows, revisions, sheet=SHEET)
 
 
 def _check_meta(meta: dict, s: Scope):
@@ -245,22 +255,33 @@ def _check_meta(meta: dict, s: Scope):
         )
 
 
-def _read_rows(ws, s: Scope) -> list[tuple[Unit, dict]]:
-    it = ws.iter_rows(values_only=True)
+def _read_rows(ws, s: Scope) -> list[tuple[Unit, dict, int]]:
+    """(unit, {code: (num, text)}, row number) for each filled row; a blank cell of a
+    unit's indicator clears the stored value."""
+    ws.reset_dimensions()  # read every row, whatever the sheet's <dimension> claims
+    it = ws.iter_rows()
     next(it, None)
-    codes_row = next(it, None) or ()
+    codes_row = [c.value for c in next(it, None) or ()]
     next(it, None)
     by_code = {i.code: i for i in s.indicators}
-    columns = {}
+    columns, seen_codes = {}, {}
     for idx, code in enumerate(codes_row):
         code = nfc(code).upper() if isinstance(code, str) else ""
-        if idx >= FIXED and code:
-            if code not in by_code:
-                raise DomainError(
-                    _("Trang tính “%(sheet)s”, cột %(col)s: mã chỉ tiêu “%(code)s” không có trong biểu mẫu.")
-                    % {"sheet": SHEET, "col": get_column_letter(idx + 1), "code": code}
-                )
-            columns[idx] = by_code[code]
+        if idx < FIXED or not code:
+            continue
+        col = get_column_letter(idx + 1)
+        if code not in by_code:
+            raise DomainError(
+                _("Trang tính “%(sheet)s”, cột %(col)s: mã chỉ tiêu “%(code)s” không có trong biểu mẫu.")
+                % {"sheet": SHEET, "col": col, "code": code}
+            )
+        if code in seen_codes:
+            raise DomainError(
+                _("Trang tính “%(sheet)s”: chỉ tiêu %(code)s có ở hai cột %(a)s và %(b)s.")
+                % {"sheet": SHEET, "code": code, "a": seen_codes[code], "b": col}
+            )
+        seen_codes[code] = col
+        columns[idx] = by_code[code]
     if not columns:
         raise DomainError(
             _("Trang tính “%(sheet)s” không có cột chỉ tiêu nào (dòng 2 ghi mã chỉ tiêu).") % {"sheet": SHEET}
@@ -269,8 +290,9 @@ def _read_rows(ws, s: Scope) -> list[tuple[Unit, dict]]:
     errors: list[str] = []
     seen: dict[str, int] = {}
     rows = []
-    for row_no, values in enumerate(it, start=FIRST_ROW):
-        if values is None or all(validation.is_blank(v) for v in values):
+    for row_no, cells in enumerate(it, start=FIRST_ROW):
+        values = [c.value for c in cells]
+        if all(validation.is_blank(v) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
             raise DomainError(_("Tệp có hơn %(n)s dòng; hãy chia nhỏ.") % {"n": number(MAX_ROWS)})
@@ -293,15 +315,24 @@ def _read_rows(ws, s: Scope) -> list[tuple[Unit, dict]]:
         raw = {}
         for idx, ind in columns.items():
             value = values[idx] if idx < len(values) else None
-            if validation.is_blank(value):
-                continue
+            reports = not ind.applies_to or unit.kind in ind.applies_to
             col = get_column_letter(idx + 1)
-            if ind.applies_to and unit.kind not in ind.applies_to:
+            if validation.is_blank(value):
+                if reports:
+                    raw[ind.code] = (None, "")
+                continue
+            if not reports:
                 errors.append(
                     _("%(where)s, cột %(col)s (%(code)s): đơn vị này không báo cáo chỉ tiêu này.")
                     % {"where": where, "col": col, "code": ind.code}
                 )
                 continue
+            if (
+                ind.value_type == Indicator.ValueType.PERCENTAGE
+                and isinstance(value, (int, float))
+                and "%" in (cells[idx].number_format or "")
+            ):
+                value = value * 100  # a cell formatted as 99,5 % holds 0.995
             try:
                 raw[ind.code] = validation.parse_value(ind, value)
             except validation.ValueProblem as exc:
@@ -309,8 +340,7 @@ def _read_rows(ws, s: Scope) -> list[tuple[Unit, dict]]:
                     _("%(where)s, cột %(col)s (%(code)s): %(why)s.")
                     % {"where": where, "col": col, "code": ind.code, "why": exc.message}
                 )
-        if raw:
-            rows.append((unit, raw, row_no))
+        rows.append((unit, raw, row_no))
         if len(errors) >= 200:
             break
     if errors:

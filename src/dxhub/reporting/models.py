@@ -307,7 +307,7 @@ class Rollup(models.Model):
     period = models.CharField(max_length=10)
     n = models.PositiveIntegerField(default=0)
     total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    weighted_total = models.DecimalField(max_digits=30, decimal_places=4, default=0)
+    weighted_total = models.DecimalField(max_digits=36, decimal_places=4, default=0)  # values < 1e12 × weights
     weight_total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
     yes = models.PositiveIntegerField(default=0)
     low = models.DecimalField(max_digits=20, decimal_places=4, null=True)

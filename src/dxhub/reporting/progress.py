@@ -134,41 +134,31 @@ def to_review(user):
 def to_report(user, limit: int = 200) -> tuple[list[dict], int]:
     """What the user's units still have to send: for each active form, the last ended
     period (and any older one left as a draft or returned). Returns up to ``limit``
-    lines and the total count."""
+    lines and the total count; the counting is done by the database."""
     roots = scope_paths(user, Action.ENTER_DATA)
     if not roots:
         return [], 0
-    lines = []
-    total = 0
-    in_scope = path_q(roots, "path")
+    lines, total = [], 0
     for form in ReportForm.objects.filter(is_active=True):
         period = recent_periods(form, 1)[0]
-        units = Unit.objects.filter(in_scope, is_active=True)
+        sent = Submission.objects.filter(form=form, period=period.code, status__in=[S.SUBMITTED, S.APPROVED])
+        units = Unit.objects.filter(path_q(roots, "path"), is_active=True).exclude(pk__in=sent.values("unit_id"))
         if form.applies_to:
             units = units.filter(kind__in=form.applies_to)
-        done = set(
-            Submission.objects.filter(form=form, period=period.code, status__in=[S.SUBMITTED, S.APPROVED])
-            .filter(path_q(roots, "unit__path"))
-            .values_list("unit_id", flat=True)
-        )
-        started = {
-            s.unit_id: s
-            for s in Submission.objects.filter(form=form, period=period.code).filter(path_q(roots, "unit__path"))
-        }
-        for u in units.order_by("path"):
-            if u.pk in done:
-                continue
-            total += 1
-            if len(lines) < limit:
-                lines.append({"unit": u, "form": form, "period": period, "submission": started.get(u.pk)})
+        total += units.count()
+        page = list(units.order_by("path")[: max(0, limit - len(lines))])
+        started = {s.unit_id: s for s in Submission.objects.filter(form=form, period=period.code, unit__in=page)}
+        lines += [{"unit": u, "form": form, "period": period, "submission": started.get(u.pk)} for u in page]
         older = (
             Submission.objects.filter(form=form, status__in=[S.DRAFT, S.RETURNED])
             .exclude(period=period.code)
             .filter(path_q(roots, "unit__path"))
             .select_related("unit")
+            .order_by("period", "unit__path")
         )
-        for s in older:
-            total += 1
-            if len(lines) < limit:
-                lines.append({"unit": s.unit, "form": form, "period": s.period_obj, "submission": s})
+        total += older.count()
+        lines += [
+            {"unit": s.unit, "form": form, "period": s.period_obj, "submission": s}
+            for s in older[: max(0, limit - len(lines))]
+        ]
     return lines, total

@@ -29,15 +29,24 @@ from dxhub.accounts.scoping import covers
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.notify import notify
-from dxhub.core.text import nfc
+from dxhub.core.text import nfc_text
 from dxhub.org import tree
 from dxhub.org.models import Unit
 
-from . import catalogue, formula, rollups, validation
+from . import catalogue, rollups, validation
 from .models import FormVersion, Indicator, ReportForm, Submission, ValidationRule, Value
 from .periods import Period, PeriodError
 
 S = Submission.Status
+COMMENT_MAX = 500
+
+
+def by_indicator(problems: list[validation.Problem]) -> dict[str, str]:
+    """Problems keyed by indicator code, several on one indicator joined."""
+    out: dict[str, str] = {}
+    for p in problems:
+        out[p.code] = f"{out[p.code]} {p.message}" if p.code in out else p.message
+    return out
 
 
 # --- forms and periods ----------------------------------------------------
@@ -207,7 +216,13 @@ def _user(user):
 
 
 def _lock(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("unit", "form", "form_version").get(pk=submission.pk)
+    """The submission, re-read and locked (its row only: the form and unit rows it joins
+    stay free, so work on other submissions of the same form does not queue)."""
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("unit", "form", "form_version")
+        .get(pk=submission.pk)
+    )
 
 
 def _conflict(current: Submission):
@@ -260,9 +275,11 @@ def save_values(
     indicators = indicators_for(submission.form_version, submission.unit)
     parsed, errors = parse_values(indicators, raw)
     known = {i.code for i in indicators}
-    for code in comments or {}:
+    for code, comment in (comments or {}).items():
         if code not in known:
             errors.setdefault(code, _("Chỉ tiêu “%(code)s” không có trong biểu mẫu của đơn vị.") % {"code": code})
+        elif len(nfc_text(comment)) > COMMENT_MAX:
+            errors.setdefault(code, _("Giải trình dài quá %(max)s ký tự.") % {"max": COMMENT_MAX})
     if errors:
         raise DomainError(_("Có %(n)s giá trị chưa hợp lệ; phiếu chưa được lưu.") % {"n": len(errors)}, errors)
     with transaction.atomic():
@@ -272,7 +289,7 @@ def save_values(
             _conflict(current)
         changes = _write_values(current, indicators, parsed, comments or {})
         if note is not None:
-            current.note = nfc(note)
+            current.note = nfc_text(note)
         current.revision += 1
         current.updated_by = _user(user)
         current.save(update_fields=["note", "revision", "updated_by", "updated_at"])
@@ -303,46 +320,39 @@ def _require_editable(current: Submission):
 
 
 def _write_values(current, indicators, parsed, comments) -> dict[str, tuple]:
-    """Upsert values and comments, then recompute the computed indicators; returns
-    {code: (before, after)} of what changed."""
+    """Write parsed values and comments, and the computed indicators recomputed from the
+    values as they now stand; one write per indicator. Returns {code: (before, after)}
+    of what changed."""
     stored = {v.indicator_id: v for v in current.values.all()}
     by_code = {i.code: i for i in indicators}
+    wanted = {}  # code -> (num, text, comment or None = keep)
+    for code, (num, text) in parsed.items():
+        wanted[code] = (num, text, None)
+    numbers = {i.code: stored[i.pk].num for i in indicators if i.pk in stored}
+    numbers.update({c: n for c, (n, _t) in parsed.items()})
+    for code, num in computed_values(indicators, current.period_obj, numbers).items():
+        wanted[code] = (num, "", None)
+    for code, comment in comments.items():
+        old = stored.get(by_code[code].pk)
+        num, text, _keep = wanted.get(code, (old.num, old.text, None) if old else (None, "", None))
+        wanted[code] = (num, text, nfc_text(comment))
     changes: dict[str, tuple] = {}
     to_create, to_update, to_delete = [], [], []
-
-    def put(ind, num, text, comment=None):
-        old = stored.get(ind.pk)
+    for code, (num, text, comment) in wanted.items():
+        ind, old = by_code[code], stored.get(by_code[code].pk)
         before = (old.num, old.text, old.comment) if old else (None, "", "")
-        comment = before[2] if comment is None else nfc(comment)[:500]
-        after = (num, text, comment)
+        after = (num, text, before[2] if comment is None else comment)
         if before == after:
-            return
-        changes[ind.code] = (_show(before), _show(after))
-        if num is None and not text and not comment:
+            continue
+        changes[code] = (_show(before), _show(after))
+        if after == (None, "", ""):
             if old:
                 to_delete.append(old.pk)
         elif old:
             old.num, old.text, old.comment = after
             to_update.append(old)
         else:
-            to_create.append(Value(submission=current, indicator=ind, num=num, text=text, comment=comment))
-
-    for code, (num, text) in parsed.items():
-        put(by_code[code], num, text, comments.get(code))
-    for code, comment in comments.items():
-        if code not in parsed:
-            old = stored.get(by_code[code].pk)
-            put(by_code[code], old.num if old else None, old.text if old else "", comment)
-    # computed indicators from the values as they now stand, formula in force for the period
-    numbers = {}
-    for ind in indicators:
-        if ind.code in parsed:
-            numbers[ind.code] = parsed[ind.code][0]
-        elif ind.pk in stored:
-            numbers[ind.code] = stored[ind.pk].num
-    for code, num in computed_values(indicators, current.period_obj, numbers).items():
-        old = stored.get(by_code[code].pk)
-        put(by_code[code], num, "", old.comment if old else "")
+            to_create.append(Value(submission=current, indicator=ind, num=num, text=text, comment=after[2]))
     Value.objects.bulk_create(to_create)
     Value.objects.bulk_update(to_update, ["num", "text", "comment"])
     Value.objects.filter(pk__in=to_delete).delete()
@@ -355,13 +365,14 @@ def _show(triple) -> dict | str | None:
     return {"value": value, "comment": comment} if comment else value
 
 
-def computed_values(indicators: list[Indicator], period: Period, numbers: dict) -> dict[str, Decimal | None]:
-    computed = {}
-    for ind in indicators:
-        if ind.is_computed:
-            version = catalogue.formula_in_force(ind, period)
-            if version is not None:
-                computed[ind.code] = formula.parse(version.expression)
+def computed_values(
+    indicators: list[Indicator], period: Period, numbers: dict, in_force: dict | None = None
+) -> dict[str, Decimal | None]:
+    """Values of the computed indicators among ``indicators``, with the formulas in
+    force for ``period`` (pass ``in_force`` to reuse them across many units)."""
+    if in_force is None:
+        in_force = catalogue.formulas_in_force(period)
+    computed = {i.code: in_force[i.code] for i in indicators if i.is_computed and i.code in in_force}
     return validation.compute_all(computed, numbers)
 
 
@@ -379,7 +390,7 @@ def submit(user, submission: Submission, revision: int | None = None) -> Submiss
         if found:
             raise DomainError(
                 _("Chưa gửi được: còn %(n)s lỗi hoặc cảnh báo chưa giải trình.") % {"n": len(found)},
-                {p.code: p.message for p in found},
+                by_indicator(found),
             )
         before = audit.snapshot(current, ["status"])
         current.status = S.SUBMITTED
@@ -421,8 +432,8 @@ def approve(user, submissions: list[Submission]) -> list[Submission]:
             if current.submitted_by_id and current.submitted_by_id == getattr(user, "pk", None):
                 raise DomainError(_("Không tự duyệt phiếu do chính mình gửi (%(what)s).") % {"what": current})
             _snapshot_computed(current)
+            rollups.apply(current, +1)  # before the audit record: every path locks roll-ups, then the audit head
             _decide(user, current, S.APPROVED, "approve", "")
-            rollups.apply(current, +1)
             notify(
                 _concerned(current),
                 _("Đã duyệt: %(what)s") % {"what": current},
@@ -434,9 +445,19 @@ def approve(user, submissions: list[Submission]) -> list[Submission]:
 
 
 def _snapshot_computed(current: Submission):
-    """Approved values keep the formula in force when they were approved."""
+    """Approved values keep the formula in force when they were approved; a formula
+    version added since the last save changes them here, on the record."""
     indicators = indicators_for(current.form_version, current.unit)
-    _write_values(current, indicators, {}, {})
+    changes = _write_values(current, indicators, {}, {})
+    if changes:
+        audit.record(
+            "update",
+            current,
+            before={c: b for c, (b, _a) in changes.items()},
+            after={c: a for c, (_b, a) in changes.items()},
+            unit=current.unit,
+            object_repr=_("%(what)s: tính lại chỉ tiêu tính toán khi duyệt") % {"what": current},
+        )
 
 
 def return_submission(user, submission: Submission, reason: str) -> Submission:
@@ -449,7 +470,7 @@ def reopen(user, submission: Submission, reason: str) -> Submission:
 
 
 def _send_back(user, submission, reason, expected, action, label) -> Submission:
-    reason = nfc(reason)
+    reason = nfc_text(reason)
     if not reason:
         raise DomainError(_("Cần ghi rõ lý do %(what)s.") % {"what": label.lower()}, {"reason": _("bắt buộc")})
     with transaction.atomic():
@@ -528,95 +549,146 @@ class BulkSaved:
     values: int  # values written or changed
 
 
-def save_many(user, form: ReportForm, period: Period, rows: list[tuple[Unit, dict, int]]) -> BulkSaved:
-    """Store parsed values ({code: (num, text)}) for many units at once (an Excel upload),
-    as drafts, in one transaction: every row or none. ``rows`` carry their sheet row
-    number for messages. A row whose submission was sent or approved refuses the lot."""
+def save_many(
+    user,
+    form: ReportForm,
+    period: Period,
+    rows: list[tuple[Unit, dict, int]],
+    revisions: dict[str, int] | None = None,
+    sheet: str = "",
+) -> BulkSaved:
+    """Store parsed values ({code: (num, text)}, blank = clear) for many units at once
+    (an Excel upload), as drafts, in one transaction: every row or none.
+
+    ``rows`` carry their sheet row number for messages; ``revisions`` are the revisions
+    the file was made from, by unit code. A row refuses the lot when it would change
+    a submission that was sent or approved, or one saved by someone after the file was
+    made. Rows that change nothing are left alone (a subtree template carries the
+    locked rows of units that have sent).
+    """
     for unit, _values, _row in rows:
         _require(can_enter(user, unit))
+    revisions = revisions or {}
     version = version_for(form, period)
     units = [u for u, _v, _r in rows]
-    with transaction.atomic():
-        existing = {
-            s.unit_id: s
-            for s in Submission.objects.select_for_update(of=("self",))
-            .select_related("unit", "form")
-            .filter(form=form, period=period.code, unit__in=units)
+    in_force = catalogue.formulas_in_force(period)
+    where = (
+        (lambda r: _("Trang tính “%(sheet)s”, dòng %(row)s") % {"sheet": sheet, "row": r})
+        if sheet
+        else (lambda r: _("Dòng %(row)s") % {"row": r})
+    )
+    try:
+        with transaction.atomic():
+            return _save_many(user, form, period, rows, revisions, version, units, in_force, where)
+    except IntegrityError:  # a draft started by someone else meanwhile
+        raise DomainError(
+            _("Một số phiếu vừa được người khác bắt đầu nhập; chưa nhập dòng nào. Hãy tải lên lại."), status=409
+        ) from None
+
+
+def _save_many(user, form, period, rows, revisions, version, units, in_force, where) -> BulkSaved:
+    existing = {
+        s.unit_id: s
+        for s in Submission.objects.select_for_update(of=("self",))
+        .select_related("unit", "form", "updated_by")
+        .filter(form=form, period=period.code, unit__in=units)
+    }
+    stored = {}
+    for v in Value.objects.filter(submission__in=list(existing.values())).select_related("indicator"):
+        stored[(v.submission_id, v.indicator.code)] = v
+    problems, todo = [], []
+    for unit, parsed, row in rows:
+        sub = existing.get(unit.pk)
+        old = {
+            c: ((stored[(sub.pk, c)].num, stored[(sub.pk, c)].text) if sub and (sub.pk, c) in stored else (None, ""))
+            for c in parsed
         }
-        locked = [(r, existing[u.pk]) for u, _v, r in rows if u.pk in existing and not existing[u.pk].is_editable]
-        if locked:
-            raise DomainError(
-                _("Có %(n)s đơn vị đã gửi hoặc đã duyệt phiếu kỳ này; không nhập đè được. Chưa nhập dòng nào.")
-                % {"n": len(locked)},
-                [
-                    _("Dòng %(row)s: phiếu của %(unit)s đang ở trạng thái “%(status)s”.")
-                    % {"row": r, "unit": s.unit.name, "status": s.get_status_display()}
-                    for r, s in locked[:50]
-                ],
-                status=409,
+        if old == parsed:
+            continue  # nothing changes for this unit
+        if sub is None and all(v == (None, "") for v in parsed.values()):
+            continue  # an empty row of a unit that has not started
+        if sub is not None and not sub.is_editable:
+            problems.append(
+                _("%(where)s: phiếu của %(unit)s đang ở trạng thái “%(status)s”, không sửa được.")
+                % {"where": where(row), "unit": unit.name, "status": sub.get_status_display()}
             )
-        now = timezone.now()
-        deadline = period.deadline(form.deadline_days)
-        fresh = [
-            Submission(
-                unit=u,
-                form=form,
-                form_version=version,
-                period=period.code,
-                deadline=deadline,
-                revision=0,
-                updated_by=_user(user),
+        elif sub is not None and sub.revision > revisions.get(unit.code, 0):
+            who = (sub.updated_by.get_full_name() or sub.updated_by.username) if sub.updated_by else _("người khác")
+            problems.append(
+                _("%(where)s: phiếu của %(unit)s đã được %(who)s sửa lúc %(time)s, sau khi tải mẫu này.")
+                % {
+                    "where": where(row),
+                    "unit": unit.name,
+                    "who": who,
+                    "time": timezone.localtime(sub.updated_at).strftime("%H:%M %d/%m/%Y"),
+                }
             )
-            for u in units
-            if u.pk not in existing
+        else:
+            todo.append((unit, parsed, old))
+    if problems:
+        raise DomainError(
+            _("Có %(n)s đơn vị không nhập được; chưa nhập dòng nào. Hãy tải mẫu mới.") % {"n": len(problems)},
+            problems[:100],
+            status=409,
+        )
+    now = timezone.now()
+    fresh = [
+        Submission(
+            unit=u,
+            form=form,
+            form_version=version,
+            period=period.code,
+            deadline=period.deadline(form.deadline_days),
+            updated_by=_user(user),
+        )
+        for u, _p, _o in todo
+        if u.pk not in existing
+    ]
+    Submission.objects.bulk_create(fresh, batch_size=1000)
+    by_unit = existing | {s.unit_id: s for s in fresh}
+    items = {}
+    to_create, to_update, to_delete, changes = [], [], [], []
+    for unit, parsed, _old in todo:
+        sub = by_unit[unit.pk]
+        if sub.form_version_id not in items:
+            items[sub.form_version_id] = list(
+                FormVersion.objects.get(pk=sub.form_version_id).items.select_related("indicator").order_by("position")
+            )
+        indicators = [
+            i.indicator
+            for i in items[sub.form_version_id]
+            if not i.indicator.applies_to or unit.kind in i.indicator.applies_to
         ]
-        Submission.objects.bulk_create(fresh, batch_size=1000)
-        by_unit = existing | {
-            s.unit_id: s
-            for s in Submission.objects.select_related("unit", "form").filter(
-                form=form, period=period.code, unit__in=[s.unit for s in fresh]
-            )
-        }
-        versions = {s.form_version_id for s in by_unit.values()}
-        items = {}
-        for vid in versions:
-            v = FormVersion.objects.get(pk=vid)
-            items[vid] = list(v.items.select_related("indicator").order_by("position"))
-        stored = {}
-        for v in Value.objects.filter(submission__in=list(by_unit.values())):
-            stored[(v.submission_id, v.indicator_id)] = v
-        to_create, to_update, changes = [], [], []
-        for unit, parsed, _row in rows:
-            sub = by_unit[unit.pk]
-            indicators = [
-                i.indicator
-                for i in items[sub.form_version_id]
-                if not i.indicator.applies_to or unit.kind in i.indicator.applies_to
-            ]
-            by_code = {i.code: i for i in indicators}
-            numbers = {i.code: stored[(sub.pk, i.pk)].num for i in indicators if (sub.pk, i.pk) in stored}
-            numbers.update({c: n for c, (n, _t) in parsed.items()})
-            wanted = {c: (n, t) for c, (n, t) in parsed.items() if c in by_code}
-            wanted.update({c: (n, "") for c, n in computed_values(indicators, period, numbers).items()})
-            after = {}
-            for code, (num, text) in wanted.items():
-                ind = by_code[code]
-                old = stored.get((sub.pk, ind.pk))
-                if old is None:
-                    if num is None and not text:
-                        continue
-                    to_create.append(Value(submission=sub, indicator=ind, num=num, text=text))
-                elif (old.num, old.text) != (num, text):
-                    old.num, old.text = num, text
-                    to_update.append(old)
+        by_code = {i.code: i for i in indicators}
+        numbers = {c: v.num for (sid, c), v in stored.items() if sid == sub.pk} if unit.pk in existing else {}
+        numbers.update({c: n for c, (n, _t) in parsed.items()})
+        wanted = {c: v for c, v in parsed.items() if c in by_code}
+        wanted.update({c: (n, "") for c, n in computed_values(indicators, period, numbers, in_force).items()})
+        before, after = {}, {}
+        for code, (num, text) in wanted.items():
+            current = stored.get((sub.pk, code)) if unit.pk in existing else None
+            prior = (current.num, current.text, "") if current else (None, "", "")
+            if current is None:
+                if num is not None or text:
+                    to_create.append(Value(submission=sub, indicator=by_code[code], num=num, text=text))
                 else:
                     continue
-                after[code] = text or (str(num) if num is not None else None)
-            changes.append(audit.Change("import", sub, after=after, unit_id=unit.pk, object_repr=str(sub)[:255]))
-        Value.objects.bulk_create(to_create, batch_size=2000)
-        Value.objects.bulk_update(to_update, ["num", "text"], batch_size=2000)
-        Submission.objects.filter(pk__in=[s.pk for s in by_unit.values()]).update(
-            revision=models.F("revision") + 1, updated_by=_user(user), updated_at=now
+            elif (current.num, current.text) == (num, text):
+                continue
+            elif num is None and not text and not current.comment:
+                to_delete.append(current.pk)
+            else:
+                current.num, current.text = num, text
+                to_update.append(current)
+            before[code], after[code] = _show(prior), _show((num, text, ""))
+        changes.append(
+            audit.Change("import", sub, before=before, after=after, unit_id=unit.pk, object_repr=str(sub)[:255])
         )
-        audit.record_many(changes)
-    return BulkSaved(len(rows), len(fresh), len(to_create) + len(to_update))
+    Value.objects.bulk_create(to_create, batch_size=2000)
+    Value.objects.bulk_update(to_update, ["num", "text"], batch_size=2000)
+    Value.objects.filter(pk__in=to_delete).delete()
+    Submission.objects.filter(pk__in=[by_unit[u.pk].pk for u, _p, _o in todo]).update(
+        revision=models.F("revision") + 1, updated_by=_user(user), updated_at=now
+    )
+    audit.record_many(changes)
+    return BulkSaved(len(todo), len(fresh), len(to_create) + len(to_update) + len(to_delete))

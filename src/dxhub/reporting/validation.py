@@ -17,13 +17,17 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from dxhub.core.text import nfc_text
+
 from . import formula
 from .models import Indicator, ValidationRule
 
 TEXT_MAX = 2000
 YES = {"co", "có", "x", "1", "yes", "true", "đạt", "dat", "c"}
 NO = {"khong", "không", "0", "no", "false", "k"}
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
+_ONE_GROUP = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")  # 1.500: 1500 the Vietnamese way, 1.5 the English way
+LARGEST = Decimal("1e12")
 _PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
 _BOTH = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$")
 
@@ -48,9 +52,10 @@ class Problem:
         return self.severity == ValidationRule.Severity.ERROR
 
 
-def _to_decimal(raw) -> Decimal:
+def _to_decimal(raw, whole: bool = False) -> Decimal:
     """A number from a cell, a form field or JSON; Vietnamese (1.234,5) and plain
-    (1234.5) notations both accepted."""
+    (1234.5) notations both accepted. "1.500" is 1500 for a whole number and refused
+    as ambiguous otherwise."""
     if isinstance(raw, bool):
         raise ValueProblem(_("cần một số, không phải giá trị đúng/sai"))
     if isinstance(raw, (dt.date, dt.datetime, dt.time)):
@@ -64,6 +69,11 @@ def _to_decimal(raw) -> Decimal:
     if isinstance(raw, Decimal):
         return raw
     text = str(raw).strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
+    if _ONE_GROUP.match(text) and not whole:
+        raise ValueProblem(
+            _("“%(text)s” không rõ là số nguyên hay số thập phân: hãy viết %(a)s hoặc %(b)s")
+            % {"text": text, "a": text.replace(".", ""), "b": text.replace(".", ",")}
+        )
     if _THOUSANDS.match(text):
         text = text.replace(".", "")
     elif _BOTH.match(text):
@@ -88,7 +98,7 @@ def parse_value(indicator: Indicator, raw) -> tuple[Decimal | None, str]:
         return None, ""
     kind = indicator.value_type
     if kind == Indicator.ValueType.TEXT:
-        text = str(raw).strip()
+        text = nfc_text(raw)
         if len(text) > TEXT_MAX:
             raise ValueProblem(_("dài quá %(max)s ký tự") % {"max": TEXT_MAX})
         return None, text
@@ -103,11 +113,11 @@ def parse_value(indicator: Indicator, raw) -> tuple[Decimal | None, str]:
         if word in NO:
             return Decimal(0), ""
         raise ValueProblem(_("chỉ nhận “Có” hoặc “Không”"))
-    value = _to_decimal(raw)
+    value = _to_decimal(raw, whole=kind == Indicator.ValueType.INTEGER) + 0  # + 0: no "-0"
     if kind == Indicator.ValueType.INTEGER and value != value.to_integral_value():
         raise ValueProblem(_("phải là số nguyên"))
-    if abs(value) >= Decimal("1e15"):
-        raise ValueProblem(_("số quá lớn"))
+    if abs(value) >= LARGEST:
+        raise ValueProblem(_("số quá lớn (tối đa dưới %(max)s)") % {"max": show(LARGEST)})
     if value.as_tuple().exponent < -4:
         value = value.quantize(Decimal("0.0001"))
     low, high = indicator.min_value, indicator.max_value
@@ -159,7 +169,9 @@ def compute_all(computed: dict[str, object], values: dict[str, Decimal | None]) 
         for code in ready:
             result = formula.evaluate(pending.pop(code), known)
             if result is not None:
-                result = result.quantize(Decimal("0.0001"))
+                # a result too large to store (a tiny denominator) is left empty; the
+                # range check of its inputs' rules says why
+                result = result.quantize(Decimal("0.0001")) if abs(result) < LARGEST else None
             out[code] = known[code] = result
     return out
 
@@ -187,6 +199,16 @@ def check(
     problems: list[Problem] = []
     by_code = {i.code: i for i in indicators}
     for ind in indicators:
+        value = values.get(ind.code)
+        if ind.is_computed and isinstance(value, Decimal) and not _in_range(ind, value):
+            problems.append(
+                Problem(
+                    ind.code,
+                    "error",
+                    _("“%(name)s” tính ra %(value)s, ngoài khoảng %(range)s: hãy kiểm tra các số liệu dùng để tính.")
+                    % {"name": ind.name, "value": show(value.quantize(Decimal("0.01"))), "range": _range(ind)},
+                )
+            )
         if ind.is_computed or not getattr(ind, "required", True):
             continue
         if for_sending and is_blank(values.get(ind.code)):
@@ -215,7 +237,8 @@ def check(
             continue
         problems.append(Problem(anchor, rule.severity, message))
     for ind in indicators:
-        if ind.value_type not in (Indicator.ValueType.INTEGER, Indicator.ValueType.DECIMAL) or ind.is_computed:
+        numeric = (Indicator.ValueType.INTEGER, Indicator.ValueType.DECIMAL, Indicator.ValueType.PERCENTAGE)
+        if ind.value_type not in numeric or ind.is_computed:
             continue
         now, before = numbers.get(ind.code), previous.get(ind.code)
         if now is None or before is None or before == 0:
@@ -237,6 +260,16 @@ def check(
                 )
             )
     return problems
+
+
+def _in_range(ind: Indicator, value: Decimal) -> bool:
+    return (ind.min_value is None or value >= ind.min_value) and (ind.max_value is None or value <= ind.max_value)
+
+
+def _range(ind: Indicator) -> str:
+    low = show(ind.min_value) if ind.min_value is not None else "…"
+    high = show(ind.max_value) if ind.max_value is not None else "…"
+    return f"{low}–{high}"
 
 
 def _names(expression: str, by_code: dict[str, Indicator]) -> str:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -86,7 +87,7 @@ def _unit_in_scope(request, action=Action.VIEW, code=None) -> Unit:
     return Unit.objects.get(path=roots[0])
 
 
-def _form_and_period(request, unit=None):
+def _form_and_period(request):
     forms = list(ReportForm.objects.filter(is_active=True))
     if not forms:
         raise Http404
@@ -112,7 +113,7 @@ def dashboard(request):
     """The approved figures of a unit's subtree for one period, read from the live
     roll-ups, with how many units have reported."""
     unit = _unit_in_scope(request)
-    forms, form, periods, period = _form_and_period(request, unit)
+    forms, form, periods, period = _form_and_period(request)
     version = form.versions.filter(valid_from_date__lte=period.start).order_by("-valid_from_date").first()
     items = list(version.items.select_related("indicator").order_by("position")) if version else []
     indicators = [i.indicator for i in items if i.indicator.aggregation != Indicator.Aggregation.NONE]
@@ -232,9 +233,7 @@ def _posted_values(request, sub):
     raw, comments = {}, {}
     for e in submissions.entries(sub):
         code = e.indicator.code
-        if e.indicator.is_computed:
-            continue
-        if f"v_{code}" in request.POST:
+        if f"v_{code}" in request.POST and not e.indicator.is_computed:
             raw[code] = request.POST[f"v_{code}"]
         if f"c_{code}" in request.POST:
             comments[code] = request.POST[f"c_{code}"]
@@ -253,9 +252,11 @@ def submission_save(request, pk):
     except ValueError:
         revision = -1
     try:
-        sub = submissions.save_values(request.user, sub, raw, revision, comments, note=request.POST.get("note"))
+        with transaction.atomic():  # "Gửi duyệt" saves and sends, or does neither
+            sub = submissions.save_values(request.user, sub, raw, revision, comments, note=request.POST.get("note"))
+            if "send" in request.POST:
+                sub = submissions.submit(request.user, sub, sub.revision)
         if "send" in request.POST:
-            sub = submissions.submit(request.user, sub)
             messages.success(request, _("Đã gửi phiếu lên cấp trên phê duyệt."))
             return redirect("reporting:submission", sub.pk)
     except NotInScope:
@@ -305,7 +306,7 @@ def submission_decide(request, pk, action):
 @login_required
 def completeness_page(request):
     unit = _unit_in_scope(request)
-    forms, form, periods, _period = _form_and_period(request, unit)
+    forms, form, periods, _period = _form_and_period(request)
     units = progress.expected_units(unit, form, periods[-1]).order_by("path")
     page = paginate(request, units, per_page=50)
     grid = progress.matrix(list(page.object_list), form, periods)

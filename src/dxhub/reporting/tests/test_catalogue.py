@@ -9,6 +9,7 @@ from dxhub.core.errors import DomainError, NotInScope
 from dxhub.reporting import catalogue
 from dxhub.reporting.models import Indicator
 from dxhub.reporting.periods import Period
+from dxhub.reporting.validation import compute_all
 
 
 def make(user, code, **kw):
@@ -65,8 +66,10 @@ def test_formula_versions_apply_from_their_period(docs, org):
     catalogue.add_formula(admin, share, "DOC_SIGNED / DOC_TOTAL * 100", "2023-Q1")
     catalogue.add_formula(admin, share, "min(DOC_SIGNED / DOC_TOTAL * 100; 100)", "2025-Q1", note="QĐ 123")
     values = {"DOC_SIGNED": 72, "DOC_TOTAL": 100}
-    assert catalogue.compute(share, Period.parse("2022-Q4"), values) is None  # no formula in force yet
-    assert catalogue.compute(share, Period.parse("2024-Q4"), values) == 72
+    assert "DOC_SIGNED_PCT" not in catalogue.formulas_in_force(Period.parse("2022-Q4"))  # none in force yet
+    assert compute_all(catalogue.formulas_in_force(Period.parse("2024-Q4")), values)["DOC_SIGNED_PCT"] == 72
+    capped = {"DOC_SIGNED": 150, "DOC_TOTAL": 100}
+    assert compute_all(catalogue.formulas_in_force(Period.parse("2025-Q2")), capped)["DOC_SIGNED_PCT"] == 100
     assert catalogue.formula_in_force(share, Period.parse("2024-Q4")).valid_from == "2023-Q1"
     assert catalogue.formula_in_force(share, Period.parse("2025-Q2")).note == "QĐ 123"
     with pytest.raises(DomainError, match="phải áp dụng sau kỳ Quý I/2025"):

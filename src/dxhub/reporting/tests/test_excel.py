@@ -173,9 +173,9 @@ def test_an_upload_over_a_sent_or_approved_submission_is_refused(cat, org):
     sub = cat.filled("HVHC-TD1")
     submissions.approve(cat.users["pheduyet_bqp"], [sub])
     s, wb = filled_template(cat, org, _fill_one("PERSONNEL", 77))
-    with pytest.raises(DomainError, match="đã gửi hoặc đã duyệt") as err:
+    with pytest.raises(DomainError, match="không nhập được") as err:
         excel.upload(cat.users["nhaplieu_hvhc"], as_upload(wb), s)
-    assert "Dòng 6" in err.value.problems[0] and "Đã duyệt" in err.value.problems[0]
+    assert "Trang tính “Số liệu”, dòng 6" in err.value.problems[0] and "“Đã duyệt”" in err.value.problems[0]
     assert Value.objects.get(submission=sub, indicator=cat.personnel).num == 120
     assert not Submission.objects.filter(unit=org.units["HVHC-CNTT"]).exists()
 
