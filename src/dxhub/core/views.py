@@ -16,6 +16,8 @@ def home(request):
     units = Unit.objects.restrict(request.user, Action.VIEW)
     people = Person.objects.restrict(request.user, Action.VIEW)
     roles = request.user.role_assignments.filter(is_active=True).select_related("unit").order_by("unit__path")
+    from dxhub.reporting import progress  # the home page gathers what each module asks of the user
+
     return render(
         request,
         "core/home.html",
@@ -23,6 +25,8 @@ def home(request):
             "unit_count": units.count(),
             "person_count": people.filter(is_active=True).count(),
             "roles": roles,
+            "to_report": progress.to_report(request.user, limit=0)[1],
+            "to_review": progress.to_review(request.user).count(),
         },
     )
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from dxhub.audit.models import AuditEvent
 from dxhub.core.models import Notification
-from dxhub.reporting import excel, submissions
+from dxhub.reporting import excel, progress, submissions
 from dxhub.reporting.models import Submission, Value
 
 S = Submission.Status
@@ -172,3 +172,11 @@ def test_my_work_lists_what_to_report_and_to_review(as_user, cat, org):
     assert "Bắt đầu nhập" in page and "Học viện Hậu cần" in page
     page = as_user("pheduyet_bqp").get(reverse("reporting:my_work")).content.decode()
     assert "Chờ tôi duyệt (1)" in page and "Ban Công nghệ thông tin" in page
+
+
+def test_home_page_counts_what_to_report_and_to_review(as_user, cat):
+    cat.filled("HVHC-CNTT", period=progress.recent_periods(cat.form, 1)[0].code)
+    page = as_user("pheduyet_bqp").get(reverse("core:home")).content.decode()
+    assert re.search(r'id="dx-to-review">1<', page)
+    page = as_user("nhaplieu_hvhc").get(reverse("core:home")).content.decode()
+    assert re.search(r'id="dx-to-report">3<', page)  # HVHC, HVHC-TD1, HVHC-TD1-DD1 (HVHC-CNTT has sent)
