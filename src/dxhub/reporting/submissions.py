@@ -18,7 +18,7 @@ return or reopen; nobody approves a submission they sent themselves.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -542,6 +542,12 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
+_INSERT_VALUE = (
+    "INSERT INTO reporting_value (submission_id, indicator_id, num, text, comment) VALUES (%s, %s, %s, %s, '')"
+)
+_UPDATE_VALUE = "UPDATE reporting_value SET num = %s, text = %s WHERE id = %s"
+
+
 @dataclass
 class BulkSaved:
     units: int  # submissions written
@@ -593,9 +599,10 @@ def _save_many(user, form, period, rows, revisions, version, units, in_force, wh
         .select_related("unit", "form", "updated_by")
         .filter(form=form, period=period.code, unit__in=units)
     }
-    stored = {}
+    stored, by_submission = {}, {}
     for v in Value.objects.filter(submission__in=list(existing.values())).select_related("indicator"):
         stored[(v.submission_id, v.indicator.code)] = v
+        by_submission.setdefault(v.submission_id, {})[v.indicator.code] = v.num
     problems, todo = [], []
     for unit, parsed, row in rows:
         sub = existing.get(unit.pk)
@@ -660,7 +667,7 @@ def _save_many(user, form, period, rows, revisions, version, units, in_force, wh
             if not i.indicator.applies_to or unit.kind in i.indicator.applies_to
         ]
         by_code = {i.code: i for i in indicators}
-        numbers = {c: v.num for (sid, c), v in stored.items() if sid == sub.pk} if unit.pk in existing else {}
+        numbers = dict(by_submission.get(sub.pk, {})) if unit.pk in existing else {}
         numbers.update({c: n for c, (n, _t) in parsed.items()})
         wanted = {c: v for c, v in parsed.items() if c in by_code}
         wanted.update({c: (n, "") for c, n in computed_values(indicators, period, numbers, in_force).items()})
@@ -670,7 +677,7 @@ def _save_many(user, form, period, rows, revisions, version, units, in_force, wh
             prior = (current.num, current.text, "") if current else (None, "", "")
             if current is None:
                 if num is not None or text:
-                    to_create.append(Value(submission=sub, indicator=by_code[code], num=num, text=text))
+                    to_create.append((sub.pk, by_code[code].pk, num, text))
                 else:
                     continue
             elif (current.num, current.text) == (num, text):
@@ -678,14 +685,14 @@ def _save_many(user, form, period, rows, revisions, version, units, in_force, wh
             elif num is None and not text and not current.comment:
                 to_delete.append(current.pk)
             else:
-                current.num, current.text = num, text
-                to_update.append(current)
+                to_update.append((num, text, current.pk))
             before[code], after[code] = _show(prior), _show((num, text, ""))
         changes.append(
             audit.Change("import", sub, before=before, after=after, unit_id=unit.pk, object_repr=str(sub)[:255])
         )
-    Value.objects.bulk_create(to_create, batch_size=2000)
-    Value.objects.bulk_update(to_update, ["num", "text"], batch_size=2000)
+    with connection.cursor() as cursor:  # plain prepared statements: model instances cost 10× more here
+        cursor.executemany(_INSERT_VALUE, to_create)
+        cursor.executemany(_UPDATE_VALUE, to_update)
     Value.objects.filter(pk__in=to_delete).delete()
     Submission.objects.filter(pk__in=[by_unit[u.pk].pk for u, _p, _o in todo]).update(
         revision=models.F("revision") + 1, updated_by=_user(user), updated_at=now
