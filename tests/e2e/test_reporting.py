@@ -48,6 +48,7 @@ def test_a_quarter_entered_sent_approved_and_shown_on_the_dashboard(page, live_s
     expect(page.locator("#dx-bell .badge")).to_have_text("1")  # notified of the submission
     page.goto(f"{live_server.url}/bao-cao/cho-duyet/")
     page.check("#dx-check-all")
+    expect(page.locator("input[name=ids]")).to_be_checked()  # the page's script ticks every row
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Duyệt các phiếu đã chọn").click()
     expect(page.get_by_text("Đã duyệt 1 phiếu.")).to_be_visible()
