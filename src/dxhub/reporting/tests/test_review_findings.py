@@ -314,3 +314,15 @@ def test_an_upload_does_not_overwrite_a_save_made_after_the_download(cat, org):
         _upload(cat, s, _bytes(wb))
     assert "sau khi tải mẫu" in err.value.problems[0]
     assert Value.objects.get(submission=sub, indicator=cat.personnel).num == 130
+
+
+def test_bulk_approve_works_for_ids_above_999(client, cat):
+    """Ids were rendered the Vietnamese way ("2.782") in the queue's check boxes."""
+    sub = cat.filled("HVHC-CNTT")
+    Submission.objects.filter(pk=sub.pk).update(id=2782)
+    Value.objects.filter(submission_id=sub.pk).update(submission_id=2782)
+    client.force_login(cat.users["pheduyet_bqp"])
+    page = client.get(reverse("reporting:queue")).content.decode()
+    assert 'name="ids" value="2782"' in page
+    r = client.post(reverse("reporting:queue"), {"ids": ["2782"]}, follow=True)
+    assert "Đã duyệt 1 phiếu." in r.content.decode()
