@@ -326,3 +326,13 @@ def test_bulk_approve_works_for_ids_above_999(client, cat):
     assert 'name="ids" value="2782"' in page
     r = client.post(reverse("reporting:queue"), {"ids": ["2782"]}, follow=True)
     assert "Đã duyệt 1 phiếu." in r.content.decode()
+
+
+def test_pager_links_past_page_999_are_plain_numbers(rf, cat):
+    """``page=1.000`` would fall back to the last page (found while fixing the ids)."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(3000), 1).get_page(1500)
+    html = render_to_string("includes/pager.html", {"page": page, "query": ""})
+    assert "page=1499" in html and "page=1501" in html
