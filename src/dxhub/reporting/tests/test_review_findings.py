@@ -328,7 +328,7 @@ def test_bulk_approve_works_for_ids_above_999(client, cat):
     assert "Đã duyệt 1 phiếu." in r.content.decode()
 
 
-def test_pager_links_past_page_999_are_plain_numbers(rf, cat):
+def test_pager_links_past_page_999_are_plain_numbers():
     """``page=1.000`` would fall back to the last page (found while fixing the ids)."""
     from django.core.paginator import Paginator
     from django.template.loader import render_to_string
