@@ -231,14 +231,18 @@ ON CONFLICT (indicator_id, period, unit_id) DO UPDATE SET
     high = CASE WHEN reporting_rollup.high IS NULL OR excluded.high > reporting_rollup.high
                 THEN excluded.high ELSE reporting_rollup.high END
 """
-_REBUILD_VALUE = {
-    "sum": "total",
-    "avg": "1.0 * total / n",
-    "weighted_avg": "1.0 * weighted_total / NULLIF(weight_total, 0)",
-    "min": "low",
-    "max": "high",
-    "share_yes": "100.0 * yes / n",
-}
+_REBUILD_VALUE = """
+UPDATE reporting_rollup SET value = CASE i.aggregation
+        WHEN 'sum' THEN reporting_rollup.total
+        WHEN 'avg' THEN 1.0 * reporting_rollup.total / reporting_rollup.n
+        WHEN 'weighted_avg' THEN 1.0 * reporting_rollup.weighted_total / NULLIF(reporting_rollup.weight_total, 0)
+        WHEN 'min' THEN reporting_rollup.low
+        WHEN 'max' THEN reporting_rollup.high
+        WHEN 'share_yes' THEN 100.0 * reporting_rollup.yes / reporting_rollup.n
+    END
+FROM reporting_indicator i
+WHERE i.id = reporting_rollup.indicator_id AND reporting_rollup.n > 0 {filters}
+"""
 
 
 @transaction.atomic
@@ -269,13 +273,7 @@ def rebuild(period: str | None = None, indicator_id: int | None = None) -> int:
         cursor.execute(_REBUILD_OWN.format(filters=own), params)
         for depth in range(max_depth, 1, -1):
             cursor.execute(_REBUILD_PARENTS.format(filters=parents), [depth, *params])
-        for aggregation, expression in _REBUILD_VALUE.items():
-            where = parents.replace("r.", "")
-            cursor.execute(
-                f"UPDATE reporting_rollup SET value = {expression} "  # noqa: S608 - constant expressions
-                "WHERE n > 0 AND indicator_id IN (SELECT id FROM reporting_indicator WHERE aggregation = %s)" + where,
-                [aggregation, *params],
-            )
+        cursor.execute(_REBUILD_VALUE.format(filters=parents.replace("r.", "reporting_rollup.")), params)
     return rows.count()
 
 
