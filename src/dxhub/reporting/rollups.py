@@ -192,56 +192,30 @@ def _recompute(row: Rollup, path: str, leaving: Submission | None, aggregation: 
     row.high = max((n for _s, n in nums), default=None)
 
 
-# The rebuild works bottom-up: each unit's own approved values first, then level by
-# level each parent takes the sums of its children's rows, then the shown value is
-# derived per aggregation. Every value and every row is read once (a top-down pass per
-# level would read every value once per level).
-_REBUILD_OWN = """
+_REBUILD_LEVEL = """
 INSERT INTO reporting_rollup
     (unit_id, indicator_id, period, n, total, weighted_total, weight_total, yes, low, high, value)
-SELECT s.unit_id, v.indicator_id, s.period, COUNT(*), SUM(v.num),
+SELECT a.id, v.indicator_id, s.period, COUNT(*), SUM(v.num),
        COALESCE(SUM(v.num * w.num), 0), COALESCE(SUM(w.num), 0),
        SUM(CASE WHEN i.aggregation = 'share_yes' AND v.num = 1 THEN 1 ELSE 0 END),
-       MIN(v.num), MAX(v.num), NULL
+       MIN(v.num), MAX(v.num),
+       CASE i.aggregation
+           WHEN 'sum' THEN SUM(v.num)
+           WHEN 'avg' THEN 1.0 * SUM(v.num) / COUNT(*)
+           WHEN 'weighted_avg' THEN 1.0 * SUM(v.num * w.num) / NULLIF(SUM(w.num), 0)
+           WHEN 'min' THEN MIN(v.num)
+           WHEN 'max' THEN MAX(v.num)
+           WHEN 'share_yes' THEN 100.0 * SUM(CASE WHEN v.num = 1 THEN 1 ELSE 0 END) / COUNT(*)
+       END
 FROM reporting_value v
 JOIN reporting_submission s ON s.id = v.submission_id
+JOIN org_unit u ON u.id = s.unit_id
 JOIN reporting_indicator i ON i.id = v.indicator_id
 LEFT JOIN reporting_value w
        ON i.aggregation = 'weighted_avg' AND w.submission_id = v.submission_id AND w.indicator_id = i.weight_id
-WHERE s.status = 'approved' AND v.num IS NOT NULL AND i.aggregation <> 'none' {filters}
-GROUP BY s.unit_id, v.indicator_id, s.period
-"""
-_REBUILD_PARENTS = """
-INSERT INTO reporting_rollup
-    (unit_id, indicator_id, period, n, total, weighted_total, weight_total, yes, low, high, value)
-SELECT u.parent_id, r.indicator_id, r.period, SUM(r.n), SUM(r.total), SUM(r.weighted_total),
-       SUM(r.weight_total), SUM(r.yes), MIN(r.low), MAX(r.high), NULL
-FROM reporting_rollup r
-JOIN org_unit u ON u.id = r.unit_id
-WHERE u.depth = %s {filters}
-GROUP BY u.parent_id, r.indicator_id, r.period
-ON CONFLICT (indicator_id, period, unit_id) DO UPDATE SET
-    n = reporting_rollup.n + excluded.n,
-    total = reporting_rollup.total + excluded.total,
-    weighted_total = reporting_rollup.weighted_total + excluded.weighted_total,
-    weight_total = reporting_rollup.weight_total + excluded.weight_total,
-    yes = reporting_rollup.yes + excluded.yes,
-    low = CASE WHEN reporting_rollup.low IS NULL OR excluded.low < reporting_rollup.low
-               THEN excluded.low ELSE reporting_rollup.low END,
-    high = CASE WHEN reporting_rollup.high IS NULL OR excluded.high > reporting_rollup.high
-                THEN excluded.high ELSE reporting_rollup.high END
-"""
-_REBUILD_VALUE = """
-UPDATE reporting_rollup SET value = CASE i.aggregation
-        WHEN 'sum' THEN reporting_rollup.total
-        WHEN 'avg' THEN 1.0 * reporting_rollup.total / reporting_rollup.n
-        WHEN 'weighted_avg' THEN 1.0 * reporting_rollup.weighted_total / NULLIF(reporting_rollup.weight_total, 0)
-        WHEN 'min' THEN reporting_rollup.low
-        WHEN 'max' THEN reporting_rollup.high
-        WHEN 'share_yes' THEN 100.0 * reporting_rollup.yes / reporting_rollup.n
-    END
-FROM reporting_indicator i
-WHERE i.id = reporting_rollup.indicator_id AND reporting_rollup.n > 0 {filters}
+JOIN org_unit a ON a.path = substr(u.path, 1, %s)
+WHERE s.status = 'approved' AND v.num IS NOT NULL AND i.aggregation <> 'none' AND u.depth >= %s {period_filter}
+GROUP BY a.id, v.indicator_id, s.period, i.aggregation
 """
 
 
@@ -254,26 +228,18 @@ def rebuild(period: str | None = None, indicator_id: int | None = None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE reporting_rollup IN EXCLUSIVE MODE")
     rows = Rollup.objects.all()
-    own, parents, params = "", "", []
+    conditions, params = [], []
     if period is not None:
-        rows, own, parents, params = rows.filter(period=period), " AND s.period = %s", " AND r.period = %s", [period]
+        rows, conditions, params = rows.filter(period=period), [*conditions, "s.period = %s"], [*params, period]
     if indicator_id is not None:
         rows = rows.filter(indicator_id=indicator_id)
-        own, parents, params = (
-            own + " AND v.indicator_id = %s",
-            parents + " AND r.indicator_id = %s",
-            [
-                *params,
-                indicator_id,
-            ],
-        )
+        conditions, params = [*conditions, "v.indicator_id = %s"], [*params, indicator_id]
     rows.delete()
     max_depth = Unit.objects.aggregate(d=Max("depth"))["d"] or 0
+    sql = _REBUILD_LEVEL.format(period_filter="".join(f" AND {c}" for c in conditions))
     with connection.cursor() as cursor:
-        cursor.execute(_REBUILD_OWN.format(filters=own), params)
-        for depth in range(max_depth, 1, -1):
-            cursor.execute(_REBUILD_PARENTS.format(filters=parents), [depth, *params])
-        cursor.execute(_REBUILD_VALUE.format(filters=parents.replace("r.", "reporting_rollup.")), params)
+        for depth in range(1, max_depth + 1):
+            cursor.execute(sql, [depth * tree.STEP, depth, *params])
     return rows.count()
 
 
