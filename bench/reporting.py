@@ -90,7 +90,18 @@ def prepare_postgres() -> str:
     return f"{PG_SERVER}/{PG_DB}"
 
 
-def run_worker(db: str, args) -> dict | None:
+def snapshot_src() -> Path:
+    """A copy of ``src/`` taken once, so every database measures the same code even while
+    ``src/`` is being edited."""
+    import shutil
+
+    dest = OUT_DIR / "reporting-src"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(PROJECT_DIR / "src", dest / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest / "src"
+
+
+def run_worker(db: str, args, src: Path) -> dict | None:
     url = prepare_sqlite() if db == "sqlite" else prepare_postgres()
     out = OUT_DIR / f"reporting-{db}.json"
     out.unlink(missing_ok=True)
@@ -102,10 +113,10 @@ def run_worker(db: str, args) -> dict | None:
         DJANGO_SETTINGS_MODULE="dxhub.settings",
         DXHUB_LOG_LEVEL=env.get("DXHUB_LOG_LEVEL", "WARNING"),
         DXHUB_MAX_UPLOAD_MB=str(UPLOAD_MB),
-        PYTHONPATH=os.pathsep.join(p for p in (str(PROJECT_DIR / "src"), env.get("PYTHONPATH")) if p),
+        PYTHONPATH=os.pathsep.join(p for p in (str(src), env.get("PYTHONPATH")) if p),
     )
     env.pop("DXHUB_DEBUG", None)  # DEBUG off, as in production
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", db, "--out", str(out)]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", db, "--out", str(out), "--src", str(src)]
     cmd += ["--units", str(args.units), "--indicators", str(args.indicators), "--quarters", str(args.quarters)]
     cmd += ["--repeat", str(args.repeat), "--slow-ms", str(args.slow_ms)]
     print(f"\n### {DB_LABEL[db]}: {url}", flush=True)
@@ -187,9 +198,11 @@ def main_parent(args) -> int:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     version = code_version()
+    src = snapshot_src()
+    print(f"code {version}, copied to {src}", flush=True)
     results = {}
     for db in dbs:
-        data = run_worker(db, args)
+        data = run_worker(db, args, src)
         if data is not None:
             results[db] = data
     if not results:
@@ -675,9 +688,12 @@ def sizes(meta: dict):
 def main_worker(args) -> int:
     import django
 
-    sys.path.insert(0, str(PROJECT_DIR / "src"))
+    sys.path.insert(0, args.src or str(PROJECT_DIR / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxhub.settings")
     django.setup()
+    import dxhub
+
+    print(f"dxhub from {Path(dxhub.__file__).parent}", flush=True)
 
     from django.conf import settings
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -947,6 +963,7 @@ def main(argv=None) -> int:
     parser.add_argument("--slow-ms", type=float, default=300.0, help="explain operations slower than this")
     parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--src", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
