@@ -255,6 +255,10 @@ class QueryLog:
         top = sorted(self.shapes.items(), key=lambda kv: -kv[1][0])[:n]
         return [{"count": c, "ms": round(t * 1000, 1), "sql": sql} for sql, (c, t) in top if c > 1]
 
+    def heaviest(self, n: int = 6) -> list[dict]:
+        top = sorted(self.shapes.items(), key=lambda kv: -kv[1][1])[:n]
+        return [{"count": c, "ms": round(t * 1000, 1), "sql": sql} for sql, (c, t) in top]
+
 
 class ReportingBench(Bench):
     """``run.py``'s Bench with a per-run ``setup`` (untimed: e.g. pick the next submission to
@@ -298,6 +302,7 @@ class ReportingBench(Bench):
             sql_total_ms=log.total * 1000,
             once=once,
             most_repeated=log.most_repeated(),
+            heaviest=log.heaviest(),
         )
         if log.slowest_sql is not None:
             op["slowest_sql_ms"] = log.slowest * 1000
@@ -345,6 +350,10 @@ class ReportingBench(Bench):
             + "".join(
                 f"repeated {r['count']:,}× ({r['ms']:,.1f} ms in all): {' '.join(r['sql'].split())[:300]}\n"
                 for r in op.get("most_repeated") or []
+            )
+            + "".join(
+                f"heaviest: {r['count']:,}× {r['ms']:,.1f} ms: {' '.join(r['sql'].split())[:300]}\n"
+                for r in op.get("heaviest") or []
             )
         )
 
