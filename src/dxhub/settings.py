@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dxhub.org",
     "dxhub.audit",
     "dxhub.reporting",
+    "dxhub.assessment",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     REVIEW = "review", _("phê duyệt")
     ASSESS = "assess", _("thẩm định")
     MANAGE_CATALOGUE = "manage_catalogue", _("quản lý danh mục chỉ tiêu, biểu mẫu")
+    MANAGE_ASSESSMENT = "manage_assessment", _("quản lý bộ tiêu chí, kỳ đánh giá")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -41,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.REVIEW: frozenset({Role.SYSTEM_ADMIN, Role.REVIEWER}),
     Action.ASSESS: frozenset({Role.SYSTEM_ADMIN, Role.ASSESSOR}),
     Action.MANAGE_CATALOGUE: frozenset({Role.SYSTEM_ADMIN}),
+    Action.MANAGE_ASSESSMENT: frozenset({Role.SYSTEM_ADMIN}),
 }
 
 

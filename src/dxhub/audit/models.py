@@ -30,6 +30,9 @@ class AuditEvent(models.Model):
         APPROVE = "approve", _("Phê duyệt")
         RETURN = "return", _("Trả lại")
         REOPEN = "reopen", _("Mở lại")
+        REVIEW = "review", _("Thẩm định")
+        PUBLISH = "publish", _("Công bố")
+        CORRECT = "correct", _("Điều chỉnh")
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)

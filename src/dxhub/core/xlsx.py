@@ -74,8 +74,11 @@ def _content_types(buffer) -> str:
             return ""
 
 
-def read_table(upload, columns: dict[str, str], required: Sequence[str], max_rows: int = 100_000) -> Sheet:
-    """Read the first sheet of an uploaded .xlsx into rows keyed by column key.
+def read_table(
+    upload, columns: dict[str, str], required: Sequence[str], max_rows: int = 100_000, sheet: str | None = None
+) -> Sheet:
+    """Read the first sheet (or the sheet named ``sheet``) of an uploaded .xlsx into
+    rows keyed by column key.
 
     ``columns`` maps column key -> Vietnamese header. Headers match without
     accents or case. Raises DomainError with a Vietnamese message for a file
@@ -87,7 +90,14 @@ def read_table(upload, columns: dict[str, str], required: Sequence[str], max_row
         wb = load_workbook(buffer, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise DomainError(_("Không đọc được bảng tính: tệp bị hỏng hoặc không đúng định dạng .xlsx.")) from exc
-    ws = wb.worksheets[0]
+    if sheet is None:
+        ws = wb.worksheets[0]
+    else:
+        by_name = {fold(name): name for name in wb.sheetnames}
+        if fold(sheet) not in by_name:
+            wb.close()
+            raise DomainError(_("Bảng tính thiếu trang tính “%(sheet)s”.") % {"sheet": sheet})
+        ws = wb[by_name[fold(sheet)]]
     try:  # read-only workbooks parse the sheet while it is read: damage shows up here
         it = ws.iter_rows(values_only=True)
         header_row = next(it, None)

@@ -55,3 +55,20 @@ document.addEventListener("DOMContentLoaded", function () {
     window.addEventListener("resize", function () { chart.resize(); });
   });
 });
+// Radar charts: <div data-dx-radar="json-id"> with {indicators: [{name, max}], series: [{name, values}]}.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-dx-radar]").forEach(function (el) {
+    if (!window.echarts) { return; }
+    var data = JSON.parse(document.getElementById(el.getAttribute("data-dx-radar")).textContent);
+    var fmt = function (v) { return v === null ? "—" : Number(v).toLocaleString("vi-VN", { minimumFractionDigits: 4, maximumFractionDigits: 4 }); };
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      tooltip: { valueFormatter: fmt },
+      radar: { indicator: data.indicators, radius: "62%", axisName: { fontSize: 11 } },
+      series: [{ type: "radar", areaStyle: { opacity: 0.2 }, data: data.series.map(function (s) { return { name: s.name, value: s.values }; }) }]
+    });
+    el.setAttribute("data-dx-ready", "");
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+});

@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 
 from dxhub.accounts.models import RoleAssignment, User
 from dxhub.accounts.roles import Role
+from dxhub.assessment.demo import load_frameworks, load_rounds
+from dxhub.assessment.models import Round
 from dxhub.audit import services as audit
 from dxhub.audit.context import acting_as
 from dxhub.org import bulk, demo_data, identifiers
@@ -53,6 +55,8 @@ class Command(BaseCommand):
             audit.record_many(changes)
             load_form()
             new_reports = load_values()
+            load_frameworks()
+            new_rounds = load_rounds()
         if not quiet:
             self.stdout.write(
                 _(
@@ -74,6 +78,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Báo cáo định kỳ mẫu: %(n)s phiếu trong 8 quý (lần này thêm %(new)s).")
                 % {"n": Submission.objects.count(), "new": new_reports}
+            )
+            self.stdout.write(
+                _("Đánh giá chuyển đổi số: %(n)s kỳ đánh giá (lần này thêm %(new)s).")
+                % {"n": Round.objects.count(), "new": len(new_rounds)}
             )
             self.stdout.write(_("Tài khoản mẫu (mật khẩu chung: %(password)s):") % {"password": DEMO_PASSWORD})
             for username, name, code, role in DEMO_ACCOUNTS:

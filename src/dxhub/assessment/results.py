@@ -1,0 +1,527 @@
+"""From stored values to indices: reported figures in, the engine run, results out.
+
+The engine (``dxhub.engine``) does the arithmetic on arrays; this module moves data
+between it and the database. Results of version 0 are provisional and follow every
+change of a score; their ranks are computed when read. A publication writes a new
+version with ranks, rank intervals and the framework's hash, and never touches it again.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from django.db import connection
+from django.db.models import FloatField, Max
+from django.db.models.functions import Cast, Coalesce
+
+from dxhub import engine
+from dxhub.reporting.models import Indicator, Rollup
+from dxhub.reporting.periods import Period
+
+from .models import Criterion, Participant, Publication, Result, Round, Score
+
+SHARE_AS_FRACTION = Indicator.Aggregation.SHARE_YES  # 0..100 % of units saying yes -> 0..1
+
+
+@dataclass
+class Matrix:
+    """A round's values as the engine wants them, rows in ``participants`` order."""
+
+    participants: list[Participant]
+    effective: np.ndarray  # reviewed value where the assessor set one, else the unit's; reported for indicators
+    self: np.ndarray
+    applicable: np.ndarray
+    groups: np.ndarray
+    group_names: list[str]
+
+
+def _leaf_columns(round_: Round) -> dict[int, int]:
+    spec = round_.framework.spec
+    return {
+        pk: spec.leaf_index[code]
+        for pk, code in Criterion.objects.filter(framework_id=round_.framework_id, is_leaf=True).values_list(
+            "pk", "code"
+        )
+    }
+
+
+def load(round_: Round, participant_ids=None) -> Matrix:
+    spec = round_.framework.spec
+    parts = Participant.objects.filter(round=round_).order_by("pk")
+    scores = Score.objects.filter(participant__round=round_)
+    if participant_ids is not None:
+        parts = parts.filter(pk__in=participant_ids)
+        scores = scores.filter(participant_id__in=participant_ids)
+    participants = list(parts.only("pk", "unit_id", "peer_group", "kind", "headcount"))
+    row_of = {p.pk: i for i, p in enumerate(participants)}
+    col_of = _leaf_columns(round_)
+    shape = (len(participants), len(spec.leaves))
+    effective = np.full(shape, np.nan)
+    own = np.full(shape, np.nan)
+    applicable = np.zeros(shape, dtype=bool)
+    rows = scores.annotate(
+        r=Cast("reported_value", FloatField()),
+        s=Cast("self_value", FloatField()),
+        v=Cast("reviewed_value", FloatField()),
+    ).values_list("participant_id", "criterion_id", "applicable", "r", "s", "v")
+    for pid, cid, app, reported, mine, reviewed in rows.iterator(chunk_size=20000):
+        i, j = row_of[pid], col_of[cid]
+        applicable[i, j] = app
+        if reported is not None:
+            effective[i, j] = own[i, j] = reported
+        else:
+            if mine is not None:
+                own[i, j] = mine
+            effective[i, j] = reviewed if reviewed is not None else own[i, j]
+    names = sorted({p.peer_group for p in participants})
+    index = {g: k for k, g in enumerate(names)}
+    groups = np.array([index[p.peer_group] for p in participants], dtype=np.int64)
+    return Matrix(participants, effective, own, applicable, groups, names)
+
+
+def _group_best(round_: Round, peer_group: str) -> tuple[np.ndarray, np.ndarray]:
+    """Best effective and self values of each peer_best leaf in one peer group (NaN elsewhere)."""
+    spec = round_.framework.spec
+    best, best_self = np.full(len(spec.leaves), np.nan), np.full(len(spec.leaves), np.nan)
+    peer = [leaf.code for leaf in spec.leaves if leaf.method == "peer_best"]
+    if not peer:
+        return best, best_self
+    rows = (
+        Score.objects.filter(
+            participant__round=round_,
+            participant__peer_group=peer_group,
+            applicable=True,
+            criterion__code__in=peer,
+            criterion__framework_id=round_.framework_id,
+        )
+        .values("criterion__code")
+        .annotate(
+            b=Cast(Max(Coalesce("reported_value", "reviewed_value", "self_value")), FloatField()),
+            bs=Cast(Max(Coalesce("reported_value", "self_value")), FloatField()),
+        )
+    )
+    for row in rows:
+        j = spec.leaf_index[row["criterion__code"]]
+        best[j] = np.nan if row["b"] is None else row["b"]
+        best_self[j] = np.nan if row["bs"] is None else row["bs"]
+    return best, best_self
+
+
+# --- reported figures ----------------------------------------------------------------------
+
+
+def _periods_of(year: int, codes) -> list[str]:
+    """The year's period codes among ``codes``, latest end first."""
+    found = []
+    for code in codes:
+        try:
+            period = Period.parse(code)
+        except ValueError:
+            continue
+        if period.year == year:
+            found.append((period.end, code))
+    return [code for _end, code in sorted(found, reverse=True)]
+
+
+def fill_reported(round_: Round) -> int:
+    """Take each indicator-based leaf's figure from approved reporting data: the roll-up
+    of the participant's subtree in the latest period of the round's year that has any
+    approved figure. Yes/no indicators give the share of units answering yes (0..1).
+    Returns the number of scores changed."""
+    leaves = list(
+        Criterion.objects.filter(
+            framework_id=round_.framework_id, is_leaf=True, indicator__isnull=False
+        ).select_related("indicator")
+    )
+    if not leaves:
+        return 0
+    participants = dict(Participant.objects.filter(round=round_).values_list("unit_id", "pk"))
+    changed = []
+    for leaf in leaves:
+        indicator = leaf.indicator
+        periods = _periods_of(
+            round_.year,
+            Rollup.objects.filter(indicator=indicator, period__startswith=str(round_.year))
+            .values_list("period", flat=True)
+            .distinct(),
+        )
+        found: dict[int, tuple[Decimal, str]] = {}
+        for period in periods:
+            rows = Rollup.objects.filter(indicator=indicator, period=period, n__gt=0, value__isnull=False)
+            missing = [u for u in participants if u not in found]
+            if not missing:
+                break
+            if len(missing) == len(participants):
+                rows = rows.filter(unit_id__in=Participant.objects.filter(round=round_).values("unit_id"))
+            else:
+                rows = rows.filter(unit_id__in=missing)
+            for unit_id, value in rows.values_list("unit_id", "value"):
+                if indicator.aggregation == SHARE_AS_FRACTION:
+                    value = (value / 100).quantize(Decimal("0.0001"))
+                found[unit_id] = (value, period)
+        current = Score.objects.filter(participant__round=round_, criterion=leaf).values_list(
+            "pk", "participant_id", "reported_value", "reported_period"
+        )
+        unit_of = {pk: unit for unit, pk in participants.items()}
+        for pk, pid, value, period in current:
+            new_value, new_period = found.get(unit_of[pid], (None, ""))
+            if (value, period) != (new_value, new_period):
+                changed.append((new_value, new_period, pk))
+    # one prepared UPDATE run per row: bulk_update's CASE expressions are far slower here
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE assessment_score SET reported_value = %s, reported_period = %s WHERE id = %s", changed
+        )
+    return len(changed)
+
+
+# --- provisional results ------------------------------------------------------------------------
+
+
+def recompute(round_: Round, participant_ids=None) -> int:
+    """Rewrite the provisional results (version 0) of the round, or of some participants
+    (peer-best leaves then take the group's best from the database)."""
+    spec = round_.framework.spec
+    m = load(round_, participant_ids)
+    if not m.participants:
+        return 0
+    if participant_ids is None:
+        eff = engine.compute(spec, m.effective, m.applicable, m.groups)
+        own = engine.compute(spec, m.self, m.applicable, m.groups)
+        return _write(round_, 0, m, eff, own)
+    written = 0
+    for g, name in enumerate(m.group_names):
+        rows = np.flatnonzero(m.groups == g)
+        best, best_self = _group_best(round_, name)
+        eff = engine.compute(spec, m.effective[rows], m.applicable[rows], best=best)
+        own = engine.compute(spec, m.self[rows], m.applicable[rows], best=best_self)
+        sub = Matrix(
+            [m.participants[i] for i in rows],
+            m.effective[rows],
+            m.self[rows],
+            m.applicable[rows],
+            m.groups[rows],
+            m.group_names,
+        )
+        written += _write(round_, 0, sub, eff, own)
+    return written
+
+
+def refresh(round_: Round, participant: Participant, criterion: Criterion) -> None:
+    """After one score changed: the unit itself, or its whole peer group when the leaf is
+    scored against the group's best."""
+    if criterion.method == Criterion.Method.PEER_BEST:
+        ids = list(
+            Participant.objects.filter(round=round_, peer_group=participant.peer_group).values_list("pk", flat=True)
+        )
+    else:
+        ids = [participant.pk]
+    recompute(round_, ids)
+
+
+def _points(row, applicable_row) -> list:
+    return [round(float(p), 2) if a else None for p, a in zip(row, applicable_row, strict=True)]
+
+
+def _dec4(x) -> Decimal | None:
+    return None if x is None or np.isnan(x) else Decimal(f"{x:.4f}")
+
+
+def _results(round_, version, m: Matrix, eff, own, extra=None) -> list[Result]:
+    spec = round_.framework.spec
+    out = []
+    for i, p in enumerate(m.participants):
+        band = spec.bands[eff.band[i]].code if eff.band[i] >= 0 else ""
+        r = Result(
+            round=round_,
+            participant=p,
+            version=version,
+            points=Decimal(f"{eff.total_points[i]:.2f}"),
+            max_points=Decimal(f"{eff.total_max[i]:.2f}"),
+            index=_dec4(eff.index[i]),
+            self_index=_dec4(own.index[i]),
+            band=band,
+            pillars=[
+                [round(float(eff.pillar_points[i, k]), 2), round(float(eff.pillar_max[i, k]), 2)]
+                for k in range(len(spec.pillars))
+            ],
+            leaf_points=_points(eff.leaf_points[i], m.applicable[i]),
+            self_leaf_points=_points(own.leaf_points[i], m.applicable[i]),
+            framework_hash=spec.hash,
+        )
+        if extra:
+            for field, values in extra.items():
+                value = values[i]
+                setattr(r, field, None if value is None or (isinstance(value, float) and np.isnan(value)) else value)
+        out.append(r)
+    return out
+
+
+def _write(round_, version, m, eff, own) -> int:
+    rows = _results(round_, version, m, eff, own)
+    fields = [
+        "points",
+        "max_points",
+        "index",
+        "self_index",
+        "band",
+        "pillars",
+        "leaf_points",
+        "self_leaf_points",
+        "framework_hash",
+        "computed_at",
+    ]
+    Result.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["round", "participant", "version"],
+        update_fields=fields,
+    )
+    return len(rows)
+
+
+# --- publication ------------------------------------------------------------------------------
+
+
+def previous_indices(round_: Round) -> dict[int, Decimal]:
+    """Each unit's published index in last year's round of the same framework and organiser."""
+    previous = (
+        Round.objects.filter(
+            framework__code=round_.framework.code,
+            owner=round_.owner,
+            year=round_.year - 1,
+            phase=Round.Phase.PUBLISHED,
+        )
+        .order_by("-published_version")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return dict(
+        Result.objects.filter(round=previous, version=previous.published_version).values_list(
+            "participant__unit_id", "index"
+        )
+    )
+
+
+def publish_version(round_: Round, version: int, reason: str, user) -> Publication:
+    spec = round_.framework.spec
+    m = load(round_)
+    eff = engine.compute(spec, m.effective, m.applicable, m.groups)
+    own = engine.compute(spec, m.self, m.applicable, m.groups)
+    u = spec.uncertainty
+    intervals = engine.rank_intervals(
+        eff.pillar_points, eff.pillar_max, m.groups, spread=u["spread"], draws=u["draws"], seed=u["seed"]
+    )
+    before = previous_indices(round_)
+    extra = {
+        "rank": [int(x) for x in eff.rank],
+        "group_rank": [int(x) for x in eff.group_rank],
+        "rank_lo": [int(x) for x in intervals.lo],
+        "rank_hi": [int(x) for x in intervals.hi],
+        "group_rank_lo": [int(x) for x in intervals.group_lo],
+        "group_rank_hi": [int(x) for x in intervals.group_hi],
+        "previous_index": [before.get(p.unit_id) for p in m.participants],
+    }
+    Result.objects.bulk_create(_results(round_, version, m, eff, own, extra), batch_size=1000)
+    return Publication.objects.create(
+        round=round_, version=version, reason=reason, framework_hash=spec.hash, published_by=user
+    )
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def shown_version(round_: Round) -> int:
+    return round_.published_version if round_.phase == Round.Phase.PUBLISHED else 0
+
+
+@dataclass
+class Row:
+    result: Result
+    rank: int | None
+    group_rank: int | None
+
+
+def ranking(round_: Round, version: int, visible, peer_group: str = "", parent=None) -> list[Row]:
+    """The round's results for one version, best first, restricted to ``visible``
+    (a Result queryset already scoped to the user). Provisional ranks are computed here
+    over every participant, so a unit's rank does not depend on who is looking."""
+    base = Result.objects.filter(round=round_, version=version)
+    shown = visible.filter(round=round_, version=version).select_related("participant__unit")
+    if peer_group:
+        shown = shown.filter(participant__peer_group=peer_group)
+    if parent is not None:
+        shown = shown.filter(participant__unit__path__startswith=parent.path)
+    rows = list(shown)
+    if version > 0:
+        out = [Row(r, r.rank, r.group_rank) for r in rows]
+    else:
+        everyone = list(base.values_list("pk", "index", "participant__peer_group"))
+        ids = np.array([pk for pk, _i, _g in everyone])
+        values = np.array([np.nan if i is None else float(i) for _p, i, _g in everyone])
+        names = sorted({g for _p, _i, g in everyone})
+        groups = np.array([names.index(g) for _p, _i, g in everyone], dtype=np.int64)
+        ranks = dict(zip(ids.tolist(), engine.competition_rank(values).tolist(), strict=True))
+        granks = dict(zip(ids.tolist(), engine.competition_rank(values, groups).tolist(), strict=True))
+        out = [Row(r, ranks[r.pk], granks[r.pk]) for r in rows]
+    key = (lambda row: row.group_rank or 0) if peer_group else (lambda row: row.rank or 0)
+    out.sort(key=lambda row: (key(row), row.result.participant.unit.path))
+    return out
+
+
+def subtree_index(round_: Round, rows: list[Row]) -> float | None:
+    """The index of a parent unit over the shown units, as the framework says (mean or by headcount)."""
+    values = np.array([np.nan if r.result.index is None else float(r.result.index) for r in rows])
+    if not len(values):
+        return None
+    weights = None
+    if round_.framework.spec.subtree_index == "headcount":
+        weights = np.array([r.result.participant.headcount for r in rows], dtype=float)
+    value = engine.subtree_index(values, weights)
+    return None if np.isnan(value) else value
+
+
+# --- one unit ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """A framework node on a unit's scorecard: a pillar, a criterion or a scored leaf."""
+
+    criterion: Criterion
+    score: Score | None = None
+    self_points: float | None = None
+    reviewed_points: float | None = None
+    final_points: float | None = None
+    points: float | None = None  # of a non-leaf node, in the shown version
+    max_points: float | None = None
+    evidence: list = None
+
+
+def scorecard(participant: Participant) -> dict:
+    """What a unit's scorecard shows: the shown result, every node with self, reviewed
+    and final points, evidence, the pillars and the trend over years."""
+    round_ = participant.round
+    spec = round_.framework.spec
+    version = shown_version(round_)
+    results = {r.version: r for r in Result.objects.filter(participant=participant, version__in={0, version})}
+    current = results.get(version) or results.get(0)
+    provisional = results.get(0)
+    criteria = list(
+        Criterion.objects.filter(framework_id=round_.framework_id).select_related("indicator").order_by("position")
+    )
+    scores = {s.criterion_id: s for s in Score.objects.filter(participant=participant).prefetch_related("evidence")}
+    lines = []
+    for c in criteria:
+        line = Line(criterion=c, max_points=float(c.max_points))
+        if c.is_leaf:
+            j = spec.leaf_index[c.code]
+            s = scores.get(c.pk)
+            line.score = s
+            line.evidence = list(s.evidence.all()) if s else []
+            if provisional and provisional.self_leaf_points:
+                line.self_points = provisional.self_leaf_points[j]
+            if provisional and s and (s.reviewed_value is not None or (c.indicator_id and round_.phase != "self")):
+                line.reviewed_points = provisional.leaf_points[j]
+            if version and current and current.leaf_points:
+                line.final_points = current.leaf_points[j]
+            if s and not s.applicable:
+                line.max_points = None
+        elif current:
+            k = spec.node_index[c.code]
+            members = spec.membership[:, k]
+            values = [current.leaf_points[j] for j in np.flatnonzero(members)]
+            line.points = round(sum(v for v in values if v is not None), 2)
+            line.max_points = round(
+                sum(float(spec.leaf_max[j]) for j in np.flatnonzero(members) if current.leaf_points[j] is not None), 2
+            )
+        lines.append(line)
+    pillars = []
+    if current:
+        for k, node in enumerate(spec.pillars):
+            pts, mx = current.pillars[k]
+            pillars.append(
+                {
+                    "code": node.code,
+                    "name": node.name,
+                    "points": pts,
+                    "max": mx,
+                    "index": round(pts / mx, 4) if mx else None,
+                }
+            )
+    return {
+        "version": version,
+        "result": current,
+        "lines": lines,
+        "pillars": pillars,
+        "band": next((b for b in spec.bands if current and b.code == current.band), None),
+        "trend": trend(participant),
+    }
+
+
+def trend(participant: Participant) -> list[tuple[int, Decimal]]:
+    """The unit's published index in each year of rounds with the same framework code and organiser."""
+    round_ = participant.round
+    rows = (
+        Result.objects.filter(
+            participant__unit_id=participant.unit_id,
+            round__framework__code=round_.framework.code,
+            round__owner_id=round_.owner_id,
+            round__phase=Round.Phase.PUBLISHED,
+        )
+        .values_list("round__year", "version", "round__published_version", "index")
+        .order_by("round__year")
+    )
+    return [(year, index) for year, version, published, index in rows if version == published]
+
+
+def priorities(participant: Participant) -> list:
+    """The leaves that would add most to the unit's index, with the value each needs."""
+    round_ = participant.round
+    spec = round_.framework.spec
+    result = Result.objects.filter(participant=participant, version=shown_version(round_)).first()
+    if result is None:
+        return []
+    points = np.array([0.0 if p is None else p for p in result.leaf_points])
+    applicable = np.array([p is not None for p in result.leaf_points])
+    best, _best_self = _group_best(round_, participant.peer_group)
+    return engine.priorities(spec, points, applicable, best=best)
+
+
+def current_values(participant: Participant) -> dict[str, float | None]:
+    """Each leaf's effective value (what the shown points come from), by code."""
+    m = load(participant.round, [participant.pk])
+    spec = participant.round.framework.spec
+    return {
+        leaf.code: (None if np.isnan(m.effective[0, j]) else float(m.effective[0, j]))
+        for j, leaf in enumerate(spec.leaves)
+    }
+
+
+def whatif(participant: Participant, changes: dict[str, float]) -> "engine.WhatIf":
+    """The unit's index, band and rank if some leaves had other values; the other units
+    keep theirs (a peer-best leaf's best moves up if the new value beats it)."""
+    round_ = participant.round
+    spec = round_.framework.spec
+    version = shown_version(round_)
+    m = load(round_, [participant.pk])
+    values = m.effective[0].copy()
+    for code, value in changes.items():
+        values[spec.leaf_index[code]] = value
+    others = Result.objects.filter(round=round_, version=version).exclude(participant=participant)
+    rows = list(others.values_list("index", "participant__peer_group"))
+    others_index = np.array([np.nan if i is None else float(i) for i, _g in rows])
+    names = sorted({g for _i, g in rows} | {participant.peer_group})
+    others_groups = np.array([names.index(g) for _i, g in rows], dtype=np.int64)
+    best, _best_self = _group_best(round_, participant.peer_group)
+    return engine.whatif(
+        spec,
+        values,
+        m.applicable[0],
+        others_index,
+        best=best,
+        others_groups=others_groups,
+        group=names.index(participant.peer_group),
+    )
