@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from dxhub.core.errors import NotInScope
@@ -146,9 +146,9 @@ def get_framework(request, pk: int):
 
 
 @router.post("/assessment/frameworks", response={201: FrameworkDetail})
-def import_framework(request, body: dict):
+def import_framework(request, body: Body[dict]):
     """Import a framework in the file format of docs/assessment-format.md (all or nothing)."""
-    return 201, frameworks.import_framework(request.user, body)
+    return Status(201, frameworks.import_framework(request.user, body))
 
 
 @router.get("/assessment/rounds", response=list[RoundOut])

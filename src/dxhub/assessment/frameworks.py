@@ -371,7 +371,7 @@ def to_excel(framework: Framework) -> bytes:
     bands = wb.create_sheet(BANDS_SHEET)
     _sheet(bands, list(BAND_COLUMNS.values()), [[b["code"], b["name"], b["min"]] for b in data["bands"]], [16, 24, 12])
     nodes = wb.create_sheet(NODES_SHEET)
-    labels = dict(Criterion.Method.choices)
+    labels = {code: str(label) for code, label in Criterion.Method.choices}
     rows = []
     for n in data["nodes"]:
         p = n.get("params") or {}

@@ -423,7 +423,10 @@ def scorecard(participant: Participant) -> dict:
             line.evidence = list(s.evidence.all()) if s else []
             if provisional and provisional.self_leaf_points:
                 line.self_points = provisional.self_leaf_points[j]
-            if provisional and s and (s.reviewed_value is not None or (c.indicator_id and round_.phase != "self")):
+            reviewed = s and (
+                s.reviewed_value is not None or s.reviewed_at or (c.indicator_id and round_.phase != "self")
+            )
+            if provisional and reviewed:  # set by the assessor, accepted by them, or taken from approved reports
                 line.reviewed_points = provisional.leaf_points[j]
             if version and current and current.leaf_points:
                 line.final_points = current.leaf_points[j]

@@ -105,7 +105,7 @@ def _read_text(path: str, what: str) -> str:
             _("Không đọc được %(what)s %(path)s: %(error)s.") % {"what": what, "path": path, "error": e.strerror or e}
         ) from None
     except UnicodeDecodeError:
-        raise InputError(_("%(what)s %(path)s không phải văn bản UTF-8.") % {"what": what, "path": path}) from None
+        raise InputError(_("Tệp %(path)s không phải văn bản UTF-8.") % {"path": path}) from None
 
 
 def load_framework(path: str) -> Framework:

@@ -167,7 +167,7 @@ def priorities(fw: Framework, scores_row_points, applicable_row, best=None) -> l
         needed, top = _needed(leaf, None if best is None else best[j])
         gain = (top - pts[j]) / total
         if gain > 1e-12:
-            out.append(Priority(leaf.code, leaf.name, float(pts[j]), leaf.max_points, gain, needed))
+            out.append(Priority(leaf.code, leaf.name, float(pts[j]), leaf.max_points, float(gain), needed))
     out.sort(key=lambda p: -p.gain)
     return out
 

@@ -72,7 +72,7 @@ def _rank_rows(keys: np.ndarray, width: int) -> np.ndarray:
         # Many units: count them per value (O(n + width) a row), then suffix sums.
         flat = keys + (np.arange(c, dtype=np.int64) * width)[:, None]
         counts = np.bincount(flat.ravel(), minlength=c * width).reshape(c, width)
-        greater = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
+        greater = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1] - counts
         return 1 + greater.ravel()[flat]
     # Few units (a small group): sort each row; in sorted order a value's rank is n minus the
     # position of the last value equal to it.

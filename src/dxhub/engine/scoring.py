@@ -49,7 +49,7 @@ def leaf_points(fw: Framework, values, applicable=None, groups=None, best=None) 
     g = as_groups(groups, v.shape[0])
     out = np.zeros_like(v)
     maxes = fw.leaf_max
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for method, cols in fw.method_columns.items():
             x = v[:, cols]
             mx = maxes[cols]

@@ -31,7 +31,14 @@ def pillar(code, max_points, **leaf):
 
 
 def leaf(code, parent, max_points, method, **extra):
-    return {"code": code, "parent": parent, "name": f"Tiêu chí {code}", "max_points": max_points, "method": method, **extra}
+    return {
+        "code": code,
+        "parent": parent,
+        "name": f"Tiêu chí {code}",
+        "max_points": max_points,
+        "method": method,
+        **extra,
+    }
 
 
 def sample() -> dict:

@@ -3,7 +3,7 @@ import pytest
 
 from dxhub.engine import compute, leaf_points, parse_framework
 
-from .frameworks import framework, leaf, pillar, sample
+from .frameworks import framework, pillar, sample
 
 NAN = np.nan
 
