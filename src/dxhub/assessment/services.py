@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from dxhub import engine
 from dxhub.accounts.roles import Action
-from dxhub.accounts.scoping import covers
+from dxhub.accounts.scoping import covers, path_q, scope_paths
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.text import fold, nfc_text
@@ -551,10 +551,32 @@ def participant_in_scope(user, round_: Round, unit_code: str, action: str = Acti
     return participant
 
 
+def self_todo(user):
+    """Units whose self-assessment this user may fill and that have not sent it."""
+    return (
+        Participant.objects.restrict(user, Action.ENTER_DATA)
+        .filter(round__phase=Round.Phase.SELF, submitted_at__isnull=True)
+        .select_related("unit", "round")
+        .order_by("round_id", "unit__path")
+    )
+
+
+def review_queue(user) -> list[Participant]:
+    """Units in rounds under review that this user may review and has not finished."""
+    paths = scope_paths(user, Action.ASSESS)
+    if not paths:
+        return []
+    candidates = (
+        Participant.objects.filter(round__phase=Round.Phase.REVIEW, reviewed_at__isnull=True)
+        .filter(path_q(paths, "unit__path"))
+        .select_related("unit", "unit__parent", "round")
+        .order_by("round_id", "unit__path")
+    )
+    return [p for p in candidates if can_review(user, p)]
+
+
 def rounds_for(user):
     """Rounds the user can see: those with a participant in scope, or that they run."""
-    from dxhub.accounts.scoping import path_q, scope_paths
-
     seen = Participant.objects.restrict(user).values("round_id")
     managed = path_q(scope_paths(user, Action.MANAGE_ASSESSMENT), "owner__path")
     return Round.objects.filter(Q(pk__in=seen) | managed).select_related("framework", "owner").distinct()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dxhub.accounts.roles import Action
-from dxhub.accounts.scoping import covers, path_q, scope_paths
+from dxhub.accounts.scoping import covers
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.paging import paginate, query_without_page
@@ -38,18 +38,14 @@ def _participant(request, round_, code, action=Action.VIEW) -> Participant:
 @login_required
 def index(request):
     rounds = list(services.rounds_for(request.user))
-    todo_self = (
-        Participant.objects.restrict(request.user, Action.ENTER_DATA)
-        .filter(round__phase=Round.Phase.SELF, submitted_at__isnull=True)
-        .select_related("unit", "round")
-    )
+    todo_self = services.self_todo(request.user)
     return render(
         request,
         "assessment/index.html",
         {
             "rounds": rounds,
             "todo_self": list(todo_self[:50]),
-            "to_review": len(_review_queue(request.user)),
+            "to_review": len(services.review_queue(request.user)),
             "can_manage": frameworks.can_manage(request.user),
             "frameworks": Framework.objects.filter(is_active=True),
         },
@@ -323,23 +319,9 @@ def evidence_file(request, pk):
 # --- review queue --------------------------------------------------------------------------------
 
 
-def _review_queue(user) -> list[Participant]:
-    """Participants in rounds under review that this user may review and has not finished."""
-    paths = scope_paths(user, Action.ASSESS)
-    if not paths:
-        return []
-    candidates = (
-        Participant.objects.filter(round__phase=Round.Phase.REVIEW, reviewed_at__isnull=True)
-        .select_related("unit", "unit__parent", "round")
-        .order_by("round_id", "unit__path")
-    )
-    candidates = candidates.filter(path_q(paths, "unit__path"))
-    return [p for p in candidates if services.can_review(user, p)]
-
-
 @login_required
 def review_queue(request):
-    queue = _review_queue(request.user)
+    queue = services.review_queue(request.user)
     if request.method == "POST":
         ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
         chosen = [p for p in queue if p.pk in ids]

@@ -16,7 +16,8 @@ def home(request):
     units = Unit.objects.restrict(request.user, Action.VIEW)
     people = Person.objects.restrict(request.user, Action.VIEW)
     roles = request.user.role_assignments.filter(is_active=True).select_related("unit").order_by("unit__path")
-    from dxhub.reporting import progress  # the home page gathers what each module asks of the user
+    from dxhub.assessment import services as assessment  # the home page gathers what each module asks
+    from dxhub.reporting import progress
 
     return render(
         request,
@@ -27,6 +28,8 @@ def home(request):
             "roles": roles,
             "to_report": progress.to_report(request.user, limit=0)[1],
             "to_review": progress.to_review(request.user).count(),
+            "to_self_assess": assessment.self_todo(request.user).count(),
+            "to_assess": len(assessment.review_queue(request.user)),
         },
     )
 
