@@ -422,6 +422,7 @@ def _ranking_xlsx(round_, version, rows, spec, bands):
         _("Chỉ số năm trước"),
     ]
     data = []
+    group_names = dict(PeerGroup.objects.values_list("code", "name"))
     for row in rows:
         r = row.result
         interval = f"{r.rank_lo}–{r.rank_hi}" if r.rank_lo else ""

@@ -114,3 +114,9 @@ class Assessment:
 @pytest.fixture
 def assess(org):
     return Assessment(org)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Evidence files go to a temporary folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
