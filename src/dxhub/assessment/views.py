@@ -433,7 +433,7 @@ def _ranking_xlsx(round_, version, rows, spec, bands):
                 row.group_rank,
                 r.participant.unit.code,
                 r.participant.unit.name,
-                r.participant.peer_group,
+                group_names.get(r.participant.peer_group, r.participant.peer_group),
                 *[round(p / m, 4) if m else None for p, m in r.pillars],
                 float(r.points),
                 float(r.max_points),

@@ -11,6 +11,7 @@ import json
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -131,16 +132,20 @@ def parse_number(cell: str) -> float | None:
     return float(cell.replace(",", "."))
 
 
+@dataclass
 class Table:
-    """The units of a values file."""
+    """The units of a values file, in file order."""
 
-    def __init__(self, fw: Framework):
-        self.units: list[str] = []
-        self.names: list[str] = []
-        self.kinds: list[str | None] = []
-        self.peer_groups: list[str | None] = []
-        self.columns: list[str] = []
-        self.values = np.empty((0, len(fw.leaves)))
+    columns: list[str]
+    units: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    kinds: list[str | None] = field(default_factory=list)
+    peer_groups: list[str | None] = field(default_factory=list)
+    values: np.ndarray | None = None
+
+
+def _cell(row: list[str], col: dict[str, int], name: str) -> str:
+    return unicodedata.normalize("NFC", row[col[name]].strip()) if name in col else ""
 
 
 def read_values(path: str, fw: Framework) -> Table:
@@ -161,11 +166,8 @@ def read_values(path: str, fw: Framework) -> Table:
     problems = []
     if "unit" not in header:
         raise InputError(_("Tệp số liệu %(path)s thiếu cột unit (mã đơn vị).") % {"path": path})
-    seen = set()
-    for h in header:
-        if h in seen:
-            problems.append(_("Cột %(column)s xuất hiện hai lần.") % {"column": h})
-        seen.add(h)
+    for h in dict.fromkeys(h for h in header if header.count(h) > 1):
+        problems.append(_("Cột %(column)s xuất hiện nhiều lần.") % {"column": h})
     unknown = [h for h in header if h not in META_COLUMNS and h not in fw.leaf_index]
     if unknown:
         problems.append(
@@ -175,8 +177,7 @@ def read_values(path: str, fw: Framework) -> Table:
     if problems:
         raise InputError(_("Tệp số liệu %(path)s có lỗi:") % {"path": path}, problems)
 
-    table = Table(fw)
-    table.columns = header
+    table = Table(header)
     col = {h: i for i, h in enumerate(header)}
     leaf_cols = [(col[h], fw.leaf_index[h], fw.leaves[fw.leaf_index[h]]) for h in header if h in fw.leaf_index]
     values = []
@@ -190,7 +191,7 @@ def read_values(path: str, fw: Framework) -> Table:
                 % {"row": line, "cells": len(row), "columns": len(header)}
             )
             continue
-        unit = row[col["unit"]].strip()
+        unit = _cell(row, col, "unit")
         if not unit:
             problems.append(_("Dòng %(row)s: thiếu mã đơn vị.") % {"row": line})
         elif unit in units_seen:
@@ -217,14 +218,10 @@ def read_values(path: str, fw: Framework) -> Table:
                 problems.append(_("Dòng %(row)s, cột %(column)s: %(problem)s") % {**where, "problem": problem})
                 continue
             vals[j] = v
-
-        def text(name, row=row):
-            return unicodedata.normalize("NFC", row[col[name]].strip()) if name in col else ""
-
         table.units.append(unit)
-        table.names.append(text("name"))
-        table.kinds.append(text("kind") or None)
-        table.peer_groups.append(text("peer_group") or None)
+        table.names.append(_cell(row, col, "name"))
+        table.kinds.append(_cell(row, col, "kind") or None)
+        table.peer_groups.append(_cell(row, col, "peer_group") or None)
         values.append(vals)
     if problems:
         raise InputError(_("Tệp số liệu %(path)s có lỗi:") % {"path": path}, problems)

@@ -123,7 +123,7 @@ def rank_intervals(
     n, p = points.shape
     weights = np.random.default_rng(seed).uniform(1 - spread, 1 + spread, size=(draws, p))
     rank_dtype = np.uint16 if n + 1 <= np.iinfo(np.uint16).max else np.uint32
-    ranks = np.empty((draws, n), dtype=rank_dtype)
+    ranks = np.empty((n, draws), dtype=rank_dtype)  # unit-major: the percentiles run along rows
     group_ranks = None
     if groups is not None:
         g = np.asarray(groups)
@@ -133,7 +133,7 @@ def rank_intervals(
         # Units sorted by group, so each group is a contiguous slice of the columns.
         by_group = np.argsort(inverse, kind="stable")
         bounds_ = np.concatenate([[0], np.cumsum(np.bincount(inverse))])
-        group_ranks = np.empty((draws, n), dtype=rank_dtype)  # columns in by_group order
+        group_ranks = np.empty((n, draws), dtype=rank_dtype)  # rows in by_group order
     width = SCALE + 2  # keys: 0 = NaN, 1..10001 = index 0.0000..1.0000
     chunk = max(1, min(draws, 256, 2_000_000 // max(n, 1)))
     points_t, maxes_t = points.T.copy(), maxes.T.copy()
@@ -150,19 +150,19 @@ def rank_intervals(
         np.clip(index, -1.0, SCALE, out=index)
         keys = index.astype(np.int64)
         keys += 1
-        ranks[start:stop] = _rank_rows(keys, width)
+        ranks[:, start:stop] = _rank_rows(keys, width).T
         if group_ranks is not None:
             keys = keys[:, by_group]
-            part = group_ranks[start:stop]
+            part = np.empty(keys.shape, dtype=np.int64)
             for a, b in zip(bounds_[:-1], bounds_[1:], strict=True):
                 part[:, a:b] = _rank_rows(keys[:, a:b], width)
+            group_ranks[:, start:stop] = part.T
 
     # Percentiles "lower" and "higher" as np.percentile computes them, by one partial sort.
     k_lo = int(np.floor(low / 100 * (draws - 1)))
     k_hi = int(np.ceil(high / 100 * (draws - 1)))
 
     def percentiles(r):
-        r = np.ascontiguousarray(r.T)  # unit-major: each unit's draws contiguous for the partial sort
         r.partition(sorted({k_lo, k_hi}), axis=1)
         return r[:, k_lo].astype(np.intp), r[:, k_hi].astype(np.intp)
 

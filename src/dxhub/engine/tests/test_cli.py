@@ -173,3 +173,7 @@ def test_the_documented_example_prints_what_the_document_says(tmp_path, capsys):
     printed = next(b for t, b in blocks if t == "" and b.startswith("Bộ tiêu chí"))
     assert main(["score", str(tmp_path / "cds.json"), str(tmp_path / "values.csv")]) == 0
     assert capsys.readouterr().out == printed
+
+
+def test_duplicate_column(files, capsys):
+    assert "Cột 1.1 xuất hiện nhiều lần." in run_bad(files, capsys, sample(), ["unit,1.1,1.1", "A,1,1"])
