@@ -469,9 +469,9 @@ def whatif(request, pk, code):
     applicable = [p is not None for p in (result.leaf_points if result else [])]
     outcome, problems, changes = None, [], {}
     if request.method == "POST":
-        for leaf in spec.leaves:
+        for j, leaf in enumerate(spec.leaves):
             raw = request.POST.get(f"v_{leaf.code}")
-            if raw is None or raw.strip() == "":
+            if raw is None or raw.strip() == "" or (applicable and not applicable[j]):
                 continue
             try:
                 value = (

@@ -97,6 +97,9 @@ class FrameworkError(ValueError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # picklable (task queues), with its problems
+        return (type(self), (self.problems,))
+
 
 @dataclass(frozen=True)
 class Band:

@@ -1,5 +1,6 @@
 import copy
 import json
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -152,6 +153,8 @@ def test_problem_text_and_error_collects_all():
     assert all(isinstance(p.message, str) and isinstance(p.params, dict) for p in e.value.problems)
     # params are strings, so a translated template can be interpolated with them
     assert all(isinstance(v, str) for p in e.value.problems for v in p.params.values())
+    copy_ = pickle.loads(pickle.dumps(e.value))
+    assert copy_.problems == e.value.problems and str(copy_) == str(e.value)
 
 
 @pytest.mark.parametrize(
