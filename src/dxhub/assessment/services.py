@@ -13,7 +13,9 @@ do what:
 Every change is audited with before and after; every write is all or nothing.
 """
 
+import bisect
 import hashlib
+import os
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -30,6 +32,7 @@ from dxhub.accounts.scoping import covers, path_q, scope_paths
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.text import fold, nfc_text
+from dxhub.org import tree
 from dxhub.org.models import Person, Unit
 
 from . import results
@@ -178,10 +181,27 @@ def open_round(
 
 
 def _headcounts(units: list[Unit]) -> dict[int, int]:
-    """Active personnel in each unit's subtree (the weight of a headcount-weighted index)."""
+    """Active personnel in each unit's subtree (the weight of a headcount-weighted index):
+    one grouped count over the organiser's tree, then a range sum per unit over sorted paths."""
+    if not units:
+        return {}
+    common = os.path.commonprefix([u.path for u in units])
+    common = common[: len(common) - len(common) % tree.STEP]
+    rows = sorted(
+        Person.objects.filter(is_active=True, unit__path__startswith=common)
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+        .values_list("unit__path", "n")
+    )
+    paths = [p for p, _n in rows]
+    running = [0]
+    for _p, n in rows:
+        running.append(running[-1] + n)
     out = {}
     for u in units:
-        out[u.pk] = Person.objects.filter(is_active=True, unit__path__startswith=u.path).count()
+        first = bisect.bisect_left(paths, u.path)
+        last = bisect.bisect_left(paths, u.path + "\uffff")
+        out[u.pk] = running[last] - running[first]
     return out
 
 

@@ -208,3 +208,10 @@ def test_last_years_index_and_the_trend(assess):
     last_year = Result.objects.get(participant__round=first, participant__unit__code="HVHC", version=1).index
     assert _result(p, 1).previous_index == last_year
     assert [year for year, _i in results.trend(p)] == [2024, 2025]
+
+
+def test_headcount_covers_the_whole_subtree(assess):
+    round_ = assess.open(units=("HVHC", "BTL86", "HVHC-TD1"))
+    counts = dict(round_.participants.values_list("unit__code", "headcount"))
+    # one person per unit in the fixture: HVHC has 4 units in its subtree, BTL86 2, HVHC-TD1 2
+    assert counts == {"HVHC": 4, "BTL86": 2, "HVHC-TD1": 2}
