@@ -197,7 +197,7 @@ def unit_page(request, pk, code):
     card = results.scorecard(participant)
     spec = round_.framework.spec
     radar = {
-        "indicators": [{"name": p["name"], "max": 1} for p in card["pillars"]],
+        "indicators": [{"name": _two_lines(p["name"]), "max": 1} for p in card["pillars"]],
         "series": [
             {
                 "name": str(participant.unit.short_name or participant.unit.code),
@@ -235,6 +235,15 @@ def unit_page(request, pk, code):
             "can_correct": round_.phase == Round.Phase.PUBLISHED and services.can_manage(request.user, round_),
         },
     )
+
+
+def _two_lines(name: str) -> str:
+    """A long pillar name broken at the space nearest its middle (radar axis labels)."""
+    if len(name) <= 14 or " " not in name:
+        return name
+    middle = len(name) // 2
+    cut = min((i for i, ch in enumerate(name) if ch == " "), key=lambda i: abs(i - middle))
+    return name[:cut] + "\n" + name[cut + 1 :]
 
 
 def _unit_post(request, round_, participant):

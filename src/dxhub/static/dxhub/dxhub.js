@@ -65,7 +65,7 @@ document.addEventListener("DOMContentLoaded", function () {
     chart.setOption({
       animation: false,
       tooltip: { valueFormatter: fmt },
-      radar: { indicator: data.indicators, radius: "55%", center: ["50%", "52%"], axisName: { fontSize: 10, width: 80, overflow: "break" } },
+      radar: { indicator: data.indicators, radius: "55%", center: ["50%", "52%"], axisName: { fontSize: 10, lineHeight: 13 } },
       series: [{ type: "radar", areaStyle: { opacity: 0.2 }, data: data.series.map(function (s) { return { name: s.name, value: s.values }; }) }]
     });
     el.setAttribute("data-dx-ready", "");
