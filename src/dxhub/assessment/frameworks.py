@@ -187,7 +187,10 @@ def read_excel(upload) -> dict:
 def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(str(value)).strip() if value is not None else ""
+    text = nfc(str(value)).strip() if value is not None else ""
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):  # safe_cell's guard on export
+        text = text[1:]
+    return text
 
 
 def _split(value, separators: str) -> list[str]:

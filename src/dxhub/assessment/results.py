@@ -15,6 +15,7 @@ from django.db.models import FloatField, Max
 from django.db.models.functions import Cast, Coalesce
 
 from dxhub import engine
+from dxhub.audit import services as audit
 from dxhub.reporting.models import Indicator, Rollup
 from dxhub.reporting.periods import Period
 
@@ -79,8 +80,9 @@ def load(round_: Round, participant_ids=None) -> Matrix:
     return Matrix(participants, effective, own, applicable, groups, names)
 
 
-def _group_best(round_: Round, peer_group: str) -> tuple[np.ndarray, np.ndarray]:
-    """Best effective and self values of each peer_best leaf in one peer group (NaN elsewhere)."""
+def _group_best(round_: Round, peer_group: str, exclude: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Best effective and self values of each peer_best leaf in one peer group (NaN
+    elsewhere), leaving out the participant ``exclude`` (what-if: the others' best)."""
     spec = round_.framework.spec
     best, best_self = np.full(len(spec.leaves), np.nan), np.full(len(spec.leaves), np.nan)
     peer = [leaf.code for leaf in spec.leaves if leaf.method == "peer_best"]
@@ -94,6 +96,7 @@ def _group_best(round_: Round, peer_group: str) -> tuple[np.ndarray, np.ndarray]
             criterion__code__in=peer,
             criterion__framework_id=round_.framework_id,
         )
+        .exclude(participant_id=exclude)
         .values("criterion__code")
         .annotate(
             b=Cast(Max(Coalesce("reported_value", "reviewed_value", "self_value")), FloatField()),
@@ -123,11 +126,12 @@ def _periods_of(year: int, codes) -> list[str]:
     return [code for _end, code in sorted(found, reverse=True)]
 
 
-def fill_reported(round_: Round) -> int:
+def fill_reported(round_: Round, audited: bool = True) -> int:
     """Take each indicator-based leaf's figure from approved reporting data: the roll-up
     of the participant's subtree in the latest period of the round's year that has any
     approved figure. Yes/no indicators give the share of units answering yes (0..1).
-    Returns the number of scores changed."""
+    Every change is audited with before and after unless ``audited`` is off (the round's
+    opening records itself). Returns the number of scores changed."""
     leaves = list(
         Criterion.objects.filter(
             framework_id=round_.framework_id, is_leaf=True, indicator__isnull=False
@@ -136,7 +140,7 @@ def fill_reported(round_: Round) -> int:
     if not leaves:
         return 0
     participants = dict(Participant.objects.filter(round=round_).values_list("unit_id", "pk"))
-    changed = []
+    changed, changes = [], []
     for leaf in leaves:
         indicator = leaf.indicator
         periods = _periods_of(
@@ -167,12 +171,30 @@ def fill_reported(round_: Round) -> int:
             new_value, new_period = found.get(unit_of[pid], (None, ""))
             if (value, period) != (new_value, new_period):
                 changed.append((new_value, new_period, pk))
+                if audited:
+                    changes.append(
+                        audit.Change(
+                            "update",
+                            None,
+                            {"reported_value": _str(value), "reported_period": period},
+                            {"reported_value": _str(new_value), "reported_period": new_period},
+                            unit_of[pid],
+                            object_type="assessment.score",
+                            object_id=str(pk),
+                            object_repr=f"{leaf.code} · {round_.year}",
+                        )
+                    )
     # one prepared UPDATE run per row: bulk_update's CASE expressions are far slower here
     with connection.cursor() as cursor:
         cursor.executemany(
             "UPDATE assessment_score SET reported_value = %s, reported_period = %s WHERE id = %s", changed
         )
+    audit.record_many(changes)
     return len(changed)
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
 
 
 # --- provisional results ------------------------------------------------------------------------
@@ -325,6 +347,7 @@ def publish_version(round_: Round, version: int, reason: str, user) -> Publicati
         "previous_index": [before.get(p.unit_id) for p in m.participants],
     }
     Result.objects.bulk_create(_results(round_, version, m, eff, own, extra), batch_size=1000)
+    _write(round_, 0, m, eff, own)  # the provisional results follow what was just published
     return Publication.objects.create(
         round=round_, version=version, reason=reason, framework_hash=spec.hash, published_by=user
     )
@@ -349,7 +372,11 @@ def ranking(round_: Round, version: int, visible, peer_group: str = "", parent=N
     (a Result queryset already scoped to the user). Provisional ranks are computed here
     over every participant, so a unit's rank does not depend on who is looking."""
     base = Result.objects.filter(round=round_, version=version)
-    shown = visible.filter(round=round_, version=version).select_related("participant__unit")
+    shown = (
+        visible.filter(round=round_, version=version)
+        .select_related("participant__unit")
+        .defer("leaf_points", "self_leaf_points")
+    )
     if peer_group:
         shown = shown.filter(participant__peer_group=peer_group)
     if parent is not None:
@@ -518,7 +545,7 @@ def whatif(participant: Participant, changes: dict[str, float]) -> "engine.WhatI
     others_index = np.array([np.nan if i is None else float(i) for i, _g in rows])
     names = sorted({g for _i, g in rows} | {participant.peer_group})
     others_groups = np.array([names.index(g) for _i, g in rows], dtype=np.int64)
-    best, _best_self = _group_best(round_, participant.peer_group)
+    best, _best_self = _group_best(round_, participant.peer_group, exclude=participant.pk)
     return engine.whatif(
         spec,
         values,

@@ -17,7 +17,7 @@ import bisect
 import hashlib
 import os
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -34,6 +34,7 @@ from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.text import fold, nfc_text
 from dxhub.org import tree
 from dxhub.org.models import Person, Unit
+from dxhub.reporting.validation import ValueProblem, to_decimal
 
 from . import results
 from .models import Criterion, Evidence, Framework, Participant, Round, Score
@@ -169,14 +170,15 @@ def open_round(
             ),
             batch_size=5000,
         )
+        results.fill_reported(round_, audited=False)  # the round's creation below records it
+        results.recompute(round_)
+        # audited last: the audit chain's head lock is app-wide, keep it short
         audit.record(
             "create",
             round_,
             after={**audit.snapshot(round_), "participants": [u.code for u in units]},
             unit=owner,
         )
-        results.fill_reported(round_)
-        results.recompute(round_)
     return round_
 
 
@@ -220,18 +222,10 @@ def parse_value(criterion: Criterion, raw) -> Decimal | None:
             return Decimal(1)
         if word in NO_WORDS:
             return Decimal(0)
-    try:
-        if isinstance(raw, str):
-            text = raw.strip().replace(" ", "")
-            if "," in text and "." not in text:
-                text = text.replace(",", ".")
-            value = Decimal(text)
-        else:
-            value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise DomainError(
-            _("Tiêu chí %(code)s: “%(value)s” không phải số.") % {"code": criterion.code, "value": raw}
-        ) from None
+    try:  # Vietnamese notation as on the pages: 1.000 is a thousand, 7,5 is seven and a half
+        value = to_decimal(raw)
+    except ValueProblem as exc:
+        raise DomainError(_("Tiêu chí %(code)s: %(problem)s.") % {"code": criterion.code, "problem": exc}) from None
     if not value.is_finite():
         raise DomainError(_("Tiêu chí %(code)s: giá trị không hợp lệ.") % {"code": criterion.code})
     node = criterion.framework.spec.nodes[criterion.framework.spec.node_index[criterion.code]]
@@ -288,10 +282,10 @@ def save_self(user, participant: Participant, criterion: Criterion, raw, note: s
         before = _fields(score, ["self_value", "self_note"])
         score.self_value, score.self_note = value, note
         score.save(update_fields=["self_value", "self_note"])
+        results.refresh(round_, current, criterion)
         audit.record(
             "update", score, before=before, after=_fields(score, ["self_value", "self_note"]), unit=current.unit_id
         )
-        results.refresh(round_, current, criterion)
     return score
 
 
@@ -373,8 +367,14 @@ def _safe_name(name: str) -> str:
     return f"{stem[:80]}{path.suffix.lower()}"
 
 
-def missing_for_submit(participant: Participant) -> list[str]:
-    """What stops a unit sending its self-assessment: values not entered, evidence not attached."""
+def missing_for_submit(participant: Participant, reviewed_counts: bool = False) -> list[str]:
+    """What stops a unit sending its self-assessment (and an assessor closing its review):
+    values not entered, evidence not attached where the framework requires it and the
+    criterion earns points. With ``reviewed_counts``, a criterion the assessor has
+    scored is settled."""
+    spec = participant.round.framework.spec
+    result = participant.results.filter(version=0).only("self_leaf_points").first()
+    earned = result.self_leaf_points if result else []
     scores = (
         Score.objects.filter(participant=participant, applicable=True)
         .select_related("criterion")
@@ -384,9 +384,13 @@ def missing_for_submit(participant: Participant) -> list[str]:
     problems = []
     for s in scores:
         c = s.criterion
+        if reviewed_counts and s.reviewed_value is not None:
+            continue
+        j = spec.leaf_index[c.code]
+        points = earned[j] if j < len(earned) and earned[j] is not None else 0
         if c.is_entered and s.self_value is None:
             problems.append(_("Tiêu chí %(code)s chưa có điểm tự đánh giá.") % {"code": c.code})
-        elif c.evidence_required and s.n_evidence == 0 and (s.self_value or 0) > 0:
+        elif c.evidence_required and s.n_evidence == 0 and points > 0:
             problems.append(_("Tiêu chí %(code)s bắt buộc có minh chứng.") % {"code": c.code})
     return problems
 
@@ -453,8 +457,8 @@ def review_score(user, participant: Participant, criterion: Criterion, raw, comm
         score.reviewed_value, score.review_comment = value, comment
         score.reviewed_by, score.reviewed_at = _user(user), timezone.now()
         score.save(update_fields=names)
-        audit.record("update", score, before=before, after=_fields(score, names), unit=current.unit_id)
         results.refresh(round_, current, criterion)
+        audit.record("update", score, before=before, after=_fields(score, names), unit=current.unit_id)
     return score
 
 
@@ -469,19 +473,39 @@ def finish_review(user, participants: list[Participant]) -> int:
         if any(p.round_id != round_.pk for p in participants):
             raise DomainError(_("Các đơn vị phải cùng một kỳ đánh giá."))
         _require_phase(round_, Round.Phase.REVIEW)
+        unsettled = []
+        for p in participants:
+            unsettled += [f"{p.unit.code}: {m}" for m in missing_for_submit(p, reviewed_counts=True)]
+        if unsettled:
+            raise DomainError(
+                _(
+                    "Chưa kết thúc thẩm định được: có tiêu chí thiếu giá trị hoặc thiếu minh chứng bắt buộc. "
+                    "Hãy chấm lại các tiêu chí đó (kèm ý kiến thẩm định)."
+                ),
+                problems=unsettled[:50],
+            )
         ids = [p.pk for p in participants]
         now = timezone.now()
         todo = Score.objects.filter(
             participant_id__in=ids, applicable=True, criterion__indicator__isnull=True, reviewed_at__isnull=True
         )
-        accepted = todo.update(reviewed_at=now, reviewed_by=_user(user))
+        todo.update(reviewed_at=now, reviewed_by=_user(user))
         done = Participant.objects.filter(pk__in=ids, reviewed_at__isnull=True).update(
             reviewed_at=now, reviewed_by=_user(user)
+        )
+        accepted_by = dict(
+            Score.objects.filter(participant_id__in=ids, reviewed_at=now, reviewed_value__isnull=True)
+            .values_list("participant_id")
+            .annotate(n=Count("pk"))
         )
         audit.record_many(
             [
                 audit.Change(
-                    "review", p, None, {"accepted_leaves": accepted, "reviewed_at": now.isoformat()}, p.unit_id
+                    "review",
+                    p,
+                    None,
+                    {"accepted_leaves": accepted_by.get(p.pk, 0), "reviewed_at": now.isoformat()},
+                    p.unit_id,
                 )
                 for p in participants
             ]
@@ -513,9 +537,7 @@ def publish(user, round_: Round, reason: str = "") -> Round:
                 _("Còn đơn vị chưa thẩm định xong: %(codes)s.") % {"codes": ", ".join(pending)},
                 problems=[_("Đơn vị %(code)s chưa thẩm định xong.") % {"code": c} for c in pending],
             )
-        first = current.phase == Round.Phase.REVIEW
-        if first:
-            results.fill_reported(current)
+        results.fill_reported(current)  # figures re-approved in reporting since are taken, audited
         version = current.published_version + 1
         publication = results.publish_version(current, version, reason, _user(user))
         before = {"phase": current.phase, "published_version": current.published_version}
@@ -544,15 +566,19 @@ def correct(user, participant: Participant, criterion: Criterion, raw, reason: s
         if current.phase != Round.Phase.PUBLISHED:
             raise DomainError(_("Chỉ điều chỉnh được kỳ đánh giá đã công bố; hãy sửa trong giai đoạn thẩm định."))
         score = _score_for_update(participant, criterion)
+        if value == (score.reviewed_value if score.reviewed_value is not None else score.self_value):
+            raise DomainError(_("Giá trị điều chỉnh trùng giá trị đang dùng; không có gì để công bố lại."))
         names = ["reviewed_value", "review_comment", "reviewed_by", "reviewed_at"]
         before = _fields(score, names)
-        score.reviewed_value, score.review_comment = value, reason
+        score.reviewed_value = value
+        score.review_comment = f"{score.review_comment}\n{reason}".strip()
         score.reviewed_by, score.reviewed_at = _user(user), timezone.now()
         score.save(update_fields=names)
+        published = publish(user, current, reason)
         audit.record(
             "correct", score, before=before, after={**_fields(score, names), "reason": reason}, unit=participant.unit_id
         )
-    return publish(user, current, reason)
+    return published
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -581,18 +607,22 @@ def self_todo(user):
     )
 
 
-def review_queue(user) -> list[Participant]:
-    """Units in rounds under review that this user may review and has not finished."""
+def review_queue(user):
+    """Units in rounds under review that this user may review (assess over the unit's
+    parent; the root over itself) and whose review is not finished."""
     paths = scope_paths(user, Action.ASSESS)
     if not paths:
-        return []
-    candidates = (
+        return Participant.objects.none()
+    return (
         Participant.objects.filter(round__phase=Round.Phase.REVIEW, reviewed_at__isnull=True)
-        .filter(path_q(paths, "unit__path"))
+        .filter(
+            # (an empty Q vanishes in "|", so each side carries its own non-empty condition)
+            (Q(unit__parent__isnull=False) & path_q(paths, "unit__parent__path"))
+            | (Q(unit__parent__isnull=True) & path_q(paths, "unit__path"))
+        )
         .select_related("unit", "unit__parent", "round")
         .order_by("round_id", "unit__path")
     )
-    return [p for p in candidates if can_review(user, p)]
 
 
 def rounds_for(user):

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,12 +14,14 @@ from dxhub.accounts.scoping import covers
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.paging import paginate, query_without_page
+from dxhub.core.text import fold
 from dxhub.core.xlsx import write_xlsx
 from dxhub.org.models import PeerGroup, Unit
+from dxhub.reporting.validation import ValueProblem, to_decimal
 
 from . import frameworks, results, services
 from .forms import EvidenceForm, ImportForm, RoundForm
-from .models import Criterion, Evidence, Framework, Participant, Result, Round, Score
+from .models import Criterion, Evidence, Framework, Participant, Result, Round
 
 
 def _round(request, pk) -> Round:
@@ -45,7 +48,7 @@ def index(request):
         {
             "rounds": rounds,
             "todo_self": list(todo_self[:50]),
-            "to_review": len(services.review_queue(request.user)),
+            "to_review": services.review_queue(request.user).count(),
             "can_manage": frameworks.can_manage(request.user),
             "frameworks": Framework.objects.filter(is_active=True),
         },
@@ -143,10 +146,16 @@ def round_detail(request, pk):
         Participant.objects.restrict(request.user).filter(round=round_).select_related("unit").order_by("unit__path")
     )
     version = results.shown_version(round_)
-    indices = dict(Result.objects.filter(round=round_, version=version).values_list("participant_id", "index"))
     page = paginate(request, participants)
+    indices = dict(
+        Result.objects.filter(round=round_, version=version, participant__in=[p.pk for p in page]).values_list(
+            "participant_id", "index"
+        )
+    )
+    groups = dict(PeerGroup.objects.values_list("code", "name"))
     for p in page:
         p.shown_index = indices.get(p.pk)
+        p.group_name = groups.get(p.peer_group)
     return render(
         request,
         "assessment/round.html",
@@ -157,9 +166,9 @@ def round_detail(request, pk):
             "can_manage": services.can_manage(request.user, round_),
             "publications": round_.publications.select_related("published_by"),
             "counts": {
-                "all": round_.participants.count(),
-                "submitted": round_.participants.filter(submitted_at__isnull=False).count(),
-                "reviewed": round_.participants.filter(reviewed_at__isnull=False).count(),
+                "all": participants.count(),
+                "submitted": participants.filter(submitted_at__isnull=False).count(),
+                "reviewed": participants.filter(reviewed_at__isnull=False).count(),
             },
         },
     )
@@ -169,6 +178,9 @@ def round_detail(request, pk):
 @require_POST
 def round_advance(request, pk):
     round_ = _round(request, pk)
+    if request.POST.get("phase") != round_.phase:  # a stale page or a double click: do nothing
+        messages.warning(request, _("Kỳ đánh giá đã chuyển giai đoạn; hãy xem lại trước khi thao tác."))
+        return redirect("assessment:round", pk=round_.pk)
     try:
         if round_.phase == Round.Phase.SELF:
             services.start_review(request.user, round_)
@@ -320,9 +332,8 @@ def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("score__participant__unit"), pk=pk)
     if not covers(request.user, Action.VIEW, evidence.score.participant.unit) or not evidence.file:
         raise Http404
-    response = HttpResponse(evidence.file.open("rb").read(), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{evidence.file.name.rsplit("/", 1)[-1]}"'
-    return response
+    name = evidence.file.name.rsplit("/", 1)[-1]
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
 
 
 # --- review queue --------------------------------------------------------------------------------
@@ -333,27 +344,24 @@ def review_queue(request):
     queue = services.review_queue(request.user)
     if request.method == "POST":
         ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
-        chosen = [p for p in queue if p.pk in ids]
+        chosen = list(queue.filter(pk__in=ids))
         if not chosen:
             messages.error(request, _("Chưa chọn đơn vị nào."))
-        else:
-            by_round: dict[int, list] = {}
-            for p in chosen:
-                by_round.setdefault(p.round_id, []).append(p)
-            try:
+            return redirect("assessment:queue")
+        by_round: dict[int, list] = {}
+        for p in chosen:
+            by_round.setdefault(p.round_id, []).append(p)
+        try:
+            with transaction.atomic():  # all chosen units, or none
                 done = sum(services.finish_review(request.user, group) for group in by_round.values())
-                messages.success(request, _("Đã hoàn thành thẩm định %(n)s đơn vị.") % {"n": done})
-            except DomainError as exc:
-                messages.error(request, exc.message)
+            messages.success(request, _("Đã hoàn thành thẩm định %(n)s đơn vị.") % {"n": done})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            for problem in (exc.problems if isinstance(exc.problems, list) else list(exc.problems.values()))[:20]:
+                messages.warning(request, problem)
         return redirect("assessment:queue")
-    reviewed = dict(
-        Score.objects.filter(participant__in=[p.pk for p in queue], reviewed_at__isnull=False)
-        .values_list("participant_id")
-        .annotate(n=Count("pk"))
-    )
-    for p in queue:
-        p.n_reviewed = reviewed.get(p.pk, 0)
-    return render(request, "assessment/queue.html", {"queue": queue})
+    page = paginate(request, queue.annotate(n_reviewed=Count("scores", filter=Q(scores__reviewed_at__isnull=False))))
+    return render(request, "assessment/queue.html", {"page": page, "query": query_without_page(request)})
 
 
 # --- ranking ------------------------------------------------------------------------------------------
@@ -361,7 +369,7 @@ def review_queue(request):
 
 SORTS = {
     "rank": lambda row: (row.rank or 10**9,),
-    "name": lambda row: (row.result.participant.unit.name,),
+    "name": lambda row: (fold(row.result.participant.unit.name),),
     "change": lambda row: (
         -(float(row.result.index or 0) - float(row.result.previous_index or 0))
         if row.result.previous_index is not None
@@ -389,6 +397,8 @@ def ranking(request, pk):
         rows.sort(key=SORTS[sort])
     spec = round_.framework.spec
     bands = {b.code: b for b in spec.bands}
+    # the parent's index covers all its units in the round, whatever group is shown
+    subtree = (rows if not peer_group else results.ranking(round_, version, visible, "", parent)) if parent else []
     if request.GET.get("format") == "xlsx":
         return _ranking_xlsx(round_, version, rows, spec, bands)
     page = paginate(request, rows, 50)
@@ -408,7 +418,8 @@ def ranking(request, pk):
             "peer_group": peer_group,
             "parent": parent,
             "sort": sort,
-            "subtree_index": results.subtree_index(round_, rows) if parent else None,
+            "subtree_index": results.subtree_index(round_, subtree) if parent else None,
+            "n_subtree": len(subtree),
             "pillars": spec.pillars,
             "n_total": len(rows),
         },
@@ -525,13 +536,11 @@ def whatif(request, pk, code):
 
 
 def _figure(code, raw) -> float:
-    text = str(raw).strip().replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
+    """A figure typed on the what-if page, read like every number in dxhub (1.234,5)."""
     try:
-        value = float(text)
-    except ValueError:
-        raise DomainError(_("Tiêu chí %(code)s: “%(value)s” không phải số.") % {"code": code, "value": raw}) from None
+        value = float(to_decimal(raw))
+    except ValueProblem as exc:
+        raise DomainError(_("Tiêu chí %(code)s: %(problem)s.") % {"code": code, "problem": exc}) from None
     if value != value or abs(value) >= 1e12:
         raise DomainError(_("Tiêu chí %(code)s: giá trị không hợp lệ.") % {"code": code})
     return value

@@ -29,7 +29,7 @@ def home(request):
             "to_report": progress.to_report(request.user, limit=0)[1],
             "to_review": progress.to_review(request.user).count(),
             "to_self_assess": assessment.self_todo(request.user).count(),
-            "to_assess": len(assessment.review_queue(request.user)),
+            "to_assess": assessment.review_queue(request.user).count(),
         },
     )
 

@@ -52,7 +52,7 @@ class Problem:
         return self.severity == ValidationRule.Severity.ERROR
 
 
-def _to_decimal(raw, whole: bool = False) -> Decimal:
+def to_decimal(raw, whole: bool = False) -> Decimal:
     """A number from a cell, a form field or JSON; Vietnamese (1.234,5) and plain
     (1234.5) notations both accepted. "1.500" is 1500 for a whole number and refused
     as ambiguous otherwise."""
@@ -113,7 +113,7 @@ def parse_value(indicator: Indicator, raw) -> tuple[Decimal | None, str]:
         if word in NO:
             return Decimal(0), ""
         raise ValueProblem(_("chỉ nhận “Có” hoặc “Không”"))
-    value = _to_decimal(raw, whole=kind == Indicator.ValueType.INTEGER) + 0  # + 0: no "-0"
+    value = to_decimal(raw, whole=kind == Indicator.ValueType.INTEGER) + 0  # + 0: no "-0"
     if kind == Indicator.ValueType.INTEGER and value != value.to_integral_value():
         raise ValueProblem(_("phải là số nguyên"))
     if abs(value) >= LARGEST:

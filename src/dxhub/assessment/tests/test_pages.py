@@ -32,6 +32,8 @@ def published(assess):
         p = assess.participant(round_, code)
         for leaf, value in values.items():
             services.save_self(assess.admin, p, assess.criterion(leaf), value)
+        if code == "HVHC":
+            services.add_evidence(assess.admin, p, assess.criterion("A.1"), "Quyết định", link="https://cds.mil.vn/qd")
     services.start_review(assess.admin, round_)
     services.finish_review(assess.users["thamdinh_bqp"], list(round_.participants.select_related("unit", "round")))
     services.publish(assess.admin, round_)

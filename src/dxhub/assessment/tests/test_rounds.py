@@ -57,7 +57,7 @@ def test_self_values_are_checked_against_the_method(assess):
         ("A.3", "-1", "âm"),
         ("A.2", "7", "(?i)mức"),  # levels 0..4
         ("A.1", "2", "A.1"),  # yes/no is 1 or 0
-        ("A.3", "mười", "không phải số"),
+        ("A.3", "mười", "không phải là số"),
     ]:
         with pytest.raises(DomainError, match=message):
             services.save_self(user, p, assess.criterion(leaf), raw)
@@ -119,7 +119,8 @@ def test_evidence_files_are_checked_and_fingerprinted(assess):
 
 
 def _through_self(a, round_):
-    _fill_self(a, round_, "HVHC", {"A.1": "1", "A.2": "3", "A.3": "8", "B.2": "12"})
+    p = _fill_self(a, round_, "HVHC", {"A.1": "1", "A.2": "3", "A.3": "8", "B.2": "12"})
+    services.add_evidence(a.admin, p, a.criterion("A.1"), "Quyết định thành lập", link="https://cds.mil.vn/qd-12")
     _fill_self(a, round_, "BTL86", {"A.1": "0", "A.2": "4", "A.3": "10", "B.2": "6"})
     services.start_review(a.admin, round_)
     round_.refresh_from_db()
@@ -215,3 +216,63 @@ def test_headcount_covers_the_whole_subtree(assess):
     counts = dict(round_.participants.values_list("unit__code", "headcount"))
     # one person per unit in the fixture: HVHC has 4 units in its subtree, BTL86 2, HVHC-TD1 2
     assert counts == {"HVHC": 4, "BTL86": 2, "HVHC-TD1": 2}
+
+
+def test_a_review_cannot_close_over_missing_values_or_evidence(assess):
+    round_ = assess.open()
+    hvhc = _fill_self(assess, round_, "HVHC", {"A.1": "1", "A.2": "3", "A.3": "8"})  # B.2 empty, no evidence
+    _fill_self(assess, round_, "BTL86", {"A.1": "0", "A.2": "4", "A.3": "10", "B.2": "6"})
+    services.start_review(assess.admin, round_)
+    assessor = assess.users["thamdinh_bqp"]
+    everyone = list(round_.participants.select_related("unit", "round"))
+    with pytest.raises(DomainError, match="thiếu minh chứng") as exc:
+        services.finish_review(assessor, everyone)
+    assert exc.value.problems == [
+        "HVHC: Tiêu chí A.1 bắt buộc có minh chứng.",
+        "HVHC: Tiêu chí B.2 chưa có điểm tự đánh giá.",
+    ]
+    assert not Participant.objects.filter(reviewed_at__isnull=False).exists()  # BTL86 was not closed either
+    services.review_score(assessor, hvhc, assess.criterion("A.1"), "0", "Không có quyết định thành lập")
+    services.review_score(assessor, hvhc, assess.criterion("B.2"), "3", "Theo danh mục phần mềm của Cục CNTT")
+    assert services.finish_review(assessor, everyone) == 2
+
+
+def test_vietnamese_numbers_as_the_pages_write_them(assess):
+    round_ = assess.open()
+    p = assess.participant(round_, "HVHC")
+    services.save_self(assess.admin, p, assess.criterion("B.2"), "1.234,5")  # as the pages write numbers
+    assert Score.objects.get(participant=p, criterion__code="B.2").self_value == Decimal("1234.5")
+    services.save_self(assess.admin, p, assess.criterion("A.3"), "7,5")
+    assert Score.objects.get(participant=p, criterion__code="A.3").self_value == Decimal("7.5")
+    with pytest.raises(DomainError, match="không rõ"):  # 1500 or 1,5? the same rule as in reports
+        services.save_self(assess.admin, p, assess.criterion("B.2"), "1.500")
+
+
+def test_republication_takes_re_approved_figures_and_refreshes_the_provisional_results(assess):
+    sub = assess.approved("HVHC", "2025-Q4", signed=200)
+    round_ = _through_self(assess, assess.open())
+    services.finish_review(assess.users["thamdinh_bqp"], list(round_.participants.select_related("unit", "round")))
+    services.publish(assess.admin, round_)
+    hvhc = assess.participant(round_, "HVHC")
+    # the report is reopened, corrected and approved again in the reporting module
+    from dxhub.reporting import submissions
+
+    submissions.reopen(assess.users["pheduyet_bqp"], sub, "Sai số văn bản ký số")
+    assess.approved("HVHC", "2025-Q4", signed=400)
+    services.publish(assess.admin, round_, "Số liệu quý IV được phê duyệt lại")
+    b1 = Score.objects.get(participant=hvhc, criterion__code="B.1")
+    assert b1.reported_value == 100
+    assert AuditEvent.objects.filter(object_type="assessment.score", object_id=str(b1.pk), action="update").exists()
+    assert _result(hvhc, 2).points - _result(hvhc, 1).points == Decimal("15.00")
+    assert _result(hvhc, 0).index == _result(hvhc, 2).index  # provisional follows the published version
+
+
+def test_whatif_matches_a_real_recompute_when_the_unit_leads_its_group(assess):
+    round_ = _through_self(assess, assess.open())  # B.2: HVHC 12 (the best), BTL86 6
+    hvhc = assess.participant(round_, "HVHC")
+    guess = results.whatif(hvhc, {"B.2": 6.0})
+    services.review_score(
+        assess.users["thamdinh_bqp"], hvhc, assess.criterion("B.2"), "6", "Chỉ tính phần mềm dùng chung"
+    )
+    assert guess.index == pytest.approx(float(_result(hvhc).index))
+    assert _result(hvhc).leaf_points[4] == 20  # 6 is now the group's best
