@@ -513,6 +513,30 @@ def finish_review(user, participants: list[Participant]) -> int:
     return done
 
 
+def withdraw(user, participant: Participant, reason: str) -> None:
+    """Take a unit out of a round that is not yet published (dissolved, merged, moved
+    away): its scores and provisional result go, the audit keeps what it had entered."""
+    _require(can_manage(user, participant.round), _("Bạn không có quyền điều hành kỳ đánh giá này."))
+    reason = nfc_text(reason or "").strip()
+    if not reason:
+        raise DomainError(_("Rút đơn vị khỏi kỳ đánh giá cần ghi lý do."), problems={"reason": _("Cần ghi lý do.")})
+    with transaction.atomic():
+        round_ = _lock_round(participant.round)
+        if round_.phase == Round.Phase.PUBLISHED:
+            raise DomainError(_("Kỳ đánh giá đã công bố; không rút đơn vị được nữa."), status=409)
+        current = Participant.objects.select_for_update().select_related("unit").get(pk=participant.pk)
+        entered = {
+            code: str(value)
+            for code, value in Score.objects.filter(participant=current, self_value__isnull=False).values_list(
+                "criterion__code", "self_value"
+            )
+        }
+        before = {"unit": current.unit.code, "submitted_at": str(current.submitted_at or ""), "self_values": entered}
+        current.delete()
+        results.recompute(round_)  # a peer-best leaf's best may have gone with it
+        audit.record("delete", current, before=before, after={"reason": reason}, unit=current.unit)
+
+
 # --- publication --------------------------------------------------------------------------------
 
 

@@ -245,6 +245,7 @@ def unit_page(request, pk, code):
             "missing": services.missing_for_submit(participant) if editing else [],
             "evidence_form": EvidenceForm(),
             "can_correct": round_.phase == Round.Phase.PUBLISHED and services.can_manage(request.user, round_),
+            "can_withdraw": round_.phase != Round.Phase.PUBLISHED and services.can_manage(request.user, round_),
         },
     )
 
@@ -263,6 +264,10 @@ def _unit_post(request, round_, participant):
     code = request.POST.get("criterion", "")
     criterion = Criterion.objects.filter(framework_id=round_.framework_id, code=code, is_leaf=True).first()
     try:
+        if action == "withdraw":
+            services.withdraw(request.user, participant, request.POST.get("reason"))
+            messages.success(request, _("Đã rút đơn vị khỏi kỳ đánh giá."))
+            return redirect("assessment:round", pk=round_.pk)
         if action == "submit":
             services.submit_self(request.user, participant)
             messages.success(request, _("Đã gửi kết quả tự đánh giá."))

@@ -276,3 +276,21 @@ def test_whatif_matches_a_real_recompute_when_the_unit_leads_its_group(assess):
     )
     assert guess.index == pytest.approx(float(_result(hvhc).index))
     assert _result(hvhc).leaf_points[4] == 20  # 6 is now the group's best
+
+
+def test_a_dissolved_unit_is_withdrawn_with_a_reason(assess):
+    round_ = _through_self(assess, assess.open())
+    btl = assess.participant(round_, "BTL86")
+    with pytest.raises(DomainError, match="lý do"):
+        services.withdraw(assess.admin, btl, " ")
+    with pytest.raises(DomainError) as exc:
+        services.withdraw(assess.users["thamdinh_bqp"], btl, "Sáp nhập")
+    assert exc.value.status == 403
+    services.withdraw(assess.admin, btl, "Sáp nhập theo Quyết định số 15/QĐ-BQP")
+    assert list(round_.participants.values_list("unit__code", flat=True)) == ["HVHC"]
+    event = AuditEvent.objects.filter(action="delete", object_type="assessment.participant").get()
+    assert event.before["self_values"]["A.3"] == "10.0000" and "15/QĐ-BQP" in event.after["reason"]
+    services.finish_review(assess.users["thamdinh_bqp"], [assess.participant(round_, "HVHC")])
+    services.publish(assess.admin, round_)
+    with pytest.raises(DomainError, match="đã công bố"):
+        services.withdraw(assess.admin, assess.participant(round_, "HVHC"), "x")
