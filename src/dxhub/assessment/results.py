@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import connection
-from django.db.models import FloatField, Max
+from django.db.models import FloatField, Max, Value
 from django.db.models.functions import Cast, Coalesce
 
 from dxhub import engine
@@ -54,26 +54,30 @@ def load(round_: Round, participant_ids=None) -> Matrix:
         parts = parts.filter(pk__in=participant_ids)
         scores = scores.filter(participant_id__in=participant_ids)
     participants = list(parts.only("pk", "unit_id", "peer_group", "kind", "headcount"))
-    row_of = {p.pk: i for i, p in enumerate(participants)}
     col_of = _leaf_columns(round_)
     shape = (len(participants), len(spec.leaves))
     effective = np.full(shape, np.nan)
     own = np.full(shape, np.nan)
     applicable = np.zeros(shape, dtype=bool)
+    # Missing values come back as a sentinel so the rows convert to one float array at
+    # once; the placing into the matrices is then vectorised (1.6 M rows at army scale).
+    missing = -1e300
     rows = scores.annotate(
-        r=Cast("reported_value", FloatField()),
-        s=Cast("self_value", FloatField()),
-        v=Cast("reviewed_value", FloatField()),
+        r=Coalesce(Cast("reported_value", FloatField()), Value(missing)),
+        s=Coalesce(Cast("self_value", FloatField()), Value(missing)),
+        v=Coalesce(Cast("reviewed_value", FloatField()), Value(missing)),
     ).values_list("participant_id", "criterion_id", "applicable", "r", "s", "v")
-    for pid, cid, app, reported, mine, reviewed in rows.iterator(chunk_size=20000):
-        i, j = row_of[pid], col_of[cid]
-        applicable[i, j] = app
-        if reported is not None:
-            effective[i, j] = own[i, j] = reported
-        else:
-            if mine is not None:
-                own[i, j] = mine
-            effective[i, j] = reviewed if reviewed is not None else own[i, j]
+    data = np.array(list(rows.iterator(chunk_size=50000)), dtype=float).reshape(-1, 6)
+    if len(data):
+        pids = np.array([p.pk for p in participants])
+        i = np.searchsorted(pids, data[:, 0].astype(np.int64))
+        lookup = np.full(max(col_of) + 1, -1, dtype=np.int64)
+        lookup[list(col_of)] = list(col_of.values())
+        j = lookup[data[:, 1].astype(np.int64)]
+        reported, mine, reviewed = (np.where(data[:, k] == missing, np.nan, data[:, k]) for k in (3, 4, 5))
+        applicable[i, j] = data[:, 2] != 0
+        own[i, j] = np.where(np.isnan(reported), mine, reported)
+        effective[i, j] = np.where(np.isnan(reported), np.where(np.isnan(reviewed), mine, reviewed), reported)
     names = sorted({p.peer_group for p in participants})
     index = {g: k for k, g in enumerate(names)}
     groups = np.array([index[p.peer_group] for p in participants], dtype=np.int64)
