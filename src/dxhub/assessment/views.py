@@ -14,7 +14,6 @@ from dxhub.accounts.scoping import covers
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.paging import paginate, query_without_page
-from dxhub.core.text import fold
 from dxhub.core.xlsx import write_xlsx
 from dxhub.org.models import PeerGroup, Unit
 from dxhub.reporting.validation import ValueProblem, to_decimal
@@ -372,17 +371,6 @@ def review_queue(request):
 # --- ranking ------------------------------------------------------------------------------------------
 
 
-SORTS = {
-    "rank": lambda row: (row.rank or 10**9,),
-    "name": lambda row: (fold(row.result.participant.unit.name),),
-    "change": lambda row: (
-        -(float(row.result.index or 0) - float(row.result.previous_index or 0))
-        if row.result.previous_index is not None
-        else 10**9,
-    ),
-}
-
-
 @login_required
 def ranking(request, pk):
     round_ = _round(request, pk)
@@ -396,17 +384,19 @@ def ranking(request, pk):
         if parent is None:
             raise Http404
     visible = Result.objects.restrict(request.user)
-    rows = results.ranking(round_, version, visible, peer_group, parent)
     sort = request.GET.get("sap_xep", "rank")
-    if sort in SORTS and sort != "rank":
-        rows.sort(key=SORTS[sort])
+    sort = sort if sort in results.SORTS else "rank"
+    order = results.ranking_order(round_, version, visible, peer_group, parent, sort)
     spec = round_.framework.spec
     bands = {b.code: b for b in spec.bands}
     # the parent's index covers all its units in the round, whatever group is shown
-    subtree = (rows if not peer_group else results.ranking(round_, version, visible, "", parent)) if parent else []
+    subtree = (
+        (order if not peer_group else results.ranking_order(round_, version, visible, "", parent)) if parent else []
+    )
     if request.GET.get("format") == "xlsx":
-        return _ranking_xlsx(round_, version, rows, spec, bands)
-    page = paginate(request, rows, 50)
+        return _ranking_xlsx(round_, version, results.rows_for(order), spec, bands)
+    page = paginate(request, order, 50)
+    page.object_list = results.rows_for(list(page.object_list))
     groups = PeerGroup.objects.filter(code__in=round_.participants.values_list("peer_group", flat=True)).order_by(
         "name"
     )
@@ -426,7 +416,7 @@ def ranking(request, pk):
             "subtree_index": results.subtree_index(round_, subtree) if parent else None,
             "n_subtree": len(subtree),
             "pillars": spec.pillars,
-            "n_total": len(rows),
+            "n_total": len(order),
         },
     )
 

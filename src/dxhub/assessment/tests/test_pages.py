@@ -162,3 +162,18 @@ def test_api_self_assessment_and_framework_import(assess):
     broken = dict(data, version=3, total_points=120)
     refused = admin.post("/api/v1/assessment/frameworks", data=json.dumps(broken), content_type="application/json")
     assert refused.status_code == 400 and any("120" in p for p in refused.json()["problems"])
+
+
+def test_ranking_sorts_filters_and_pages(assess, published):
+    client = _client(assess.admin)
+    base = f"/danh-gia/ky/{published.pk}/xep-hang/"
+    by_name = client.get(base + "?sap_xep=name").content.decode()
+    assert by_name.index('data-unit="BTL86"') < by_name.index('data-unit="HVHC"')  # Bộ … before Học …
+    by_rank = client.get(base).content.decode()
+    assert by_rank.index('data-unit="HVHC"') < by_rank.index('data-unit="BTL86"')
+    parent = client.get(base + "?don_vi=HVHC").content.decode()
+    hvhc = Result.objects.get(round=published, version=1, participant__unit__code="HVHC")
+    assert 'id="dx-subtree"' in parent and f"{hvhc.index:.4f}".replace(".", ",") in parent
+    assert client.get(base + "?don_vi=KHONGCO").status_code == 404
+    officer = _client(assess.users["nhaplieu_hvhc"])
+    assert officer.get(base + "?don_vi=BTL86").status_code == 404  # a forged parent outside the scope
