@@ -140,7 +140,7 @@ def _self_values(round_: Round, year: int) -> None:
 def _aim(round_: Round, unit_code: str, target: float) -> None:
     """Set the unit's directly scored (expert) criteria so its index lands on ``target``."""
     participant = round_.participants.get(unit__code=unit_code)
-    results.recompute(round_, [participant.pk])
+    results.recompute(round_, [participant.pk], fresh_best=True)  # values changed in bulk since the last recompute
     result = participant.results.get(version=0)
     experts = list(
         Score.objects.filter(participant=participant, applicable=True, criterion__method="expert").select_related(
@@ -161,7 +161,7 @@ def _aim(round_: Round, unit_code: str, target: float) -> None:
             str(round(min(float(first.criterion.max_points), float(first.self_value) + rest), 2))
         )
     Score.objects.bulk_update(experts, ["self_value"])
-    results.recompute(round_, [participant.pk])
+    results.recompute(round_, [participant.pk], fresh_best=True)
 
 
 def _submit_all_but(round_: Round, unit_code: str | None) -> None:

@@ -111,6 +111,9 @@ class Round(models.Model):
     self_deadline = models.DateField(_("hạn tự đánh giá"), null=True, blank=True)
     review_deadline = models.DateField(_("hạn thẩm định"), null=True, blank=True)
     published_version = models.PositiveSmallIntegerField(default=0)
+    # {peer group: {leaf code: [best value, best self-assessed value]}} for peer-best
+    # leaves, kept by every recompute so a one-unit recompute needs no group scan
+    group_best = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -232,9 +232,10 @@ def _str(value) -> str | None:
 # --- provisional results ------------------------------------------------------------------------
 
 
-def recompute(round_: Round, participant_ids=None) -> int:
-    """Rewrite the provisional results (version 0) of the round, or of some participants
-    (peer-best leaves then take the group's best from the database)."""
+def recompute(round_: Round, participant_ids=None, fresh_best: bool = False) -> int:
+    """Rewrite the provisional results (version 0) of the round, or of some participants.
+    A partial recompute takes each peer-best leaf's group best from the round's cache
+    (``Round.group_best``), or from the database when ``fresh_best`` or not cached."""
     spec = round_.framework.spec
     m = load(round_, participant_ids)
     if not m.participants:
@@ -242,11 +243,17 @@ def recompute(round_: Round, participant_ids=None) -> int:
     if participant_ids is None:
         eff = engine.compute(spec, m.effective, m.applicable, m.groups)
         own = engine.compute(spec, m.self, m.applicable, m.groups)
+        _cache_bests(round_, {name: _matrix_best(spec, m, g) for g, name in enumerate(m.group_names)}, replace=True)
         return _write(round_, 0, m, eff, own)
     written = 0
     for g, name in enumerate(m.group_names):
         rows = np.flatnonzero(m.groups == g)
-        best, best_self = _group_best(round_, name)
+        cached = (round_.group_best or {}).get(name)
+        if cached is None or fresh_best:
+            best, best_self = _group_best(round_, name)
+            _cache_bests(round_, {name: (best, best_self)})
+        else:
+            best, best_self = _from_cache(spec, cached)
         eff = engine.compute(spec, m.effective[rows], m.applicable[rows], best=best)
         own = engine.compute(spec, m.self[rows], m.applicable[rows], best=best_self)
         sub = Matrix(
@@ -259,6 +266,45 @@ def recompute(round_: Round, participant_ids=None) -> int:
         )
         written += _write(round_, 0, sub, eff, own)
     return written
+
+
+def _matrix_best(spec, m: Matrix, g: int) -> tuple[np.ndarray, np.ndarray]:
+    rows = m.groups == g
+    out = []
+    for values in (m.effective, m.self):
+        block = np.where(m.applicable[rows], values[rows], np.nan)
+        with np.errstate(all="ignore"):
+            best = (
+                np.full(block.shape[1], np.nan)
+                if not len(block)
+                else np.nanmax(np.where(np.isnan(block), -np.inf, block), axis=0)
+            )
+        out.append(np.where(np.isinf(best), np.nan, best))
+    return out[0], out[1]
+
+
+def _cache_bests(round_: Round, bests: dict, replace: bool = False) -> None:
+    """Keep the peer-best leaves' group bests on the round (NaN written as null)."""
+    spec = round_.framework.spec
+    peer = [(j, leaf.code) for j, leaf in enumerate(spec.leaves) if leaf.method == "peer_best"]
+    cache = {} if replace else dict(round_.group_best or {})
+    for name, (best, best_self) in bests.items():
+        cache[name] = {code: [_none(best[j]), _none(best_self[j])] for j, code in peer}
+    round_.group_best = cache
+    Round.objects.filter(pk=round_.pk).update(group_best=cache)
+
+
+def _from_cache(spec, cached: dict) -> tuple[np.ndarray, np.ndarray]:
+    best, best_self = np.full(len(spec.leaves), np.nan), np.full(len(spec.leaves), np.nan)
+    for code, (b, bs) in cached.items():
+        j = spec.leaf_index[code]
+        best[j] = np.nan if b is None else b
+        best_self[j] = np.nan if bs is None else bs
+    return best, best_self
+
+
+def _none(x) -> float | None:
+    return None if np.isnan(x) else float(x)
 
 
 def group_best(round_: Round, participant: Participant, criterion: Criterion) -> tuple | None:
@@ -279,9 +325,9 @@ def refresh(round_: Round, participant: Participant, criterion: Criterion, best_
         ids = list(
             Participant.objects.filter(round=round_, peer_group=participant.peer_group).values_list("pk", flat=True)
         )
+        recompute(round_, ids, fresh_best=True)
     else:
-        ids = [participant.pk]
-    recompute(round_, ids)
+        recompute(round_, [participant.pk])
 
 
 def _points(row, applicable_row) -> list:
@@ -403,6 +449,7 @@ def publish_version(round_: Round, version: int, reason: str, user) -> Publicati
     }
     Result.objects.bulk_create(_results(round_, version, m, eff, own, extra), batch_size=1000)
     _write(round_, 0, m, eff, own)  # the provisional results follow what was just published
+    _cache_bests(round_, {name: _matrix_best(spec, m, g) for g, name in enumerate(m.group_names)}, replace=True)
     return Publication.objects.create(
         round=round_, version=version, reason=reason, framework_hash=spec.hash, published_by=user
     )

@@ -294,3 +294,16 @@ def test_a_dissolved_unit_is_withdrawn_with_a_reason(assess):
     services.publish(assess.admin, round_)
     with pytest.raises(DomainError, match="đã công bố"):
         services.withdraw(assess.admin, assess.participant(round_, "HVHC"), "x")
+
+
+def test_provisional_results_after_many_saves_equal_a_full_recompute(assess):
+    round_ = _through_self(assess, assess.open(units=("HVHC", "BTL86", "HVHC-CNTT", "HVHC-TD1")))
+    assessor = assess.users["thamdinh_bqp"]
+    steps = [("HVHC-CNTT", "B.2", "30"), ("HVHC", "A.3", "2"), ("HVHC-CNTT", "B.2", "1"), ("BTL86", "B.2", "40")]
+    for code, leaf, value in steps:
+        p = assess.participant(round_, code)
+        reviewer = assessor if code in ("HVHC", "BTL86") else assess.users["thamdinh_hvhc"]
+        services.review_score(reviewer, p, assess.criterion(leaf), value, "Hội đồng chấm lại")
+    incremental = dict(Result.objects.filter(round=round_, version=0).values_list("participant_id", "points"))
+    results.recompute(round_)
+    assert dict(Result.objects.filter(round=round_, version=0).values_list("participant_id", "points")) == incremental
