@@ -41,6 +41,15 @@ def test_seed_demo_builds_the_organisation_and_is_idempotent(db):
     assert compute_all({"DOC_SIGNED_PCT": in_force["DOC_SIGNED_PCT"]}, {"DOC_SIGNED": 72, "DOC_TOTAL": 100}) == {
         "DOC_SIGNED_PCT": 72
     }
+    from dxhub.assessment.models import Result, Round
+
+    rounds = {r.year: r for r in Round.objects.all()}
+    assert {y: r.phase for y, r in rounds.items()} == {2024: "published", 2025: "published", 2026: "self"}
+    assert rounds[2025].published_version == 2  # one correction after publication
+    academy = Result.objects.get(round=rounds[2025], version=2, participant__unit__code="HVHC")
+    assert (str(academy.index), academy.band) == ("0.8330", "tot")  # "đạt chỉ số 0.833, xếp hạng Tốt"
+    assert academy.previous_index is not None and academy.rank_lo <= academy.rank <= academy.rank_hi
+    assert rounds[2026].participants.get(unit__code="HVHC").submitted_at is None
     snapshot = (
         Unit.objects.count(),
         Person.objects.count(),
