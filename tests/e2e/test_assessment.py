@@ -274,8 +274,16 @@ def test_an_assessment_round_from_self_assessment_to_ranking(page, live_server, 
     ws = load_workbook(io.BytesIO(info.value.path().read_bytes())).active
     rows = list(ws.iter_rows(values_only=True))
     headers = list(rows[0])
-    assert headers[:6] == ["Hạng", "Khoảng hạng 5–95 %", "Hạng trong nhóm", "Mã đơn vị", "Đơn vị", "Nhóm đơn vị"]
-    assert headers[6:] == [
+    assert headers[:7] == [
+        "Hạng",
+        "Khoảng hạng 5–95 %",
+        "Hạng trong nhóm",
+        "Khoảng hạng trong nhóm",
+        "Mã đơn vị",
+        "Đơn vị",
+        "Nhóm đơn vị",
+    ]
+    assert headers[7:] == [
         "Nhận thức số",
         "Hoạt động chuyển đổi số",
         "Điểm",
@@ -284,7 +292,7 @@ def test_an_assessment_round_from_self_assessment_to_ranking(page, live_server, 
         "Xếp loại",
         "Chỉ số năm trước",
     ]
-    data = {row[3]: dict(zip(headers, row, strict=True)) for row in rows[1:]}
+    data = {row[4]: dict(zip(headers, row, strict=True)) for row in rows[1:]}
     assert len(rows) == 3 and set(data) == {"HVHC", "BTL86"}
     for code, r in v1.items():
         line = data[code]

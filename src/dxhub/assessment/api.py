@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from dxhub.core.errors import NotInScope
+from dxhub.core.errors import DomainError, NotInScope
 from dxhub.org.api import Paging
 
 from . import frameworks, results, services
@@ -175,6 +175,12 @@ def put_score(request, pk: int, code: str, criterion: str, body: ScoreIn):
     c = _criterion(round_, criterion.strip())
     if round_.phase == Round.Phase.REVIEW:
         services.review_score(request.user, participant, c, body.value, body.note)
+    elif (
+        round_.phase == Round.Phase.SELF
+        and services.can_review(request.user, participant)
+        and not (services.can_self_assess(request.user, participant))
+    ):
+        raise DomainError(_("Kỳ đánh giá chưa đến giai đoạn thẩm định."), status=409)
     else:
         services.save_self(request.user, participant, c, body.value, body.note)
     return _scores(participant)

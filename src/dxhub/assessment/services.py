@@ -51,6 +51,7 @@ EVIDENCE_TYPES = {  # extension -> how the file must start
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
 }
+MAX_EVIDENCE = 20  # files or links per criterion and unit
 YES_WORDS = {"co", "x", "1", "yes", "true", "dat"}
 NO_WORDS = {"khong", "0", "no", "false", "chua"}
 
@@ -324,6 +325,11 @@ def add_evidence(user, participant: Participant, criterion: Criterion, title: st
         if current.submitted_at is not None:
             raise DomainError(_("Đơn vị đã gửi kết quả tự đánh giá; không bổ sung minh chứng được nữa."), status=409)
         score = _score_for_update(current, criterion) if criterion.is_entered else _any_score(current, criterion)
+        if score.evidence.count() >= MAX_EVIDENCE:
+            raise DomainError(
+                _("Tiêu chí %(code)s đã có %(n)s minh chứng, là mức tối đa; hãy gộp bớt.")
+                % {"code": criterion.code, "n": MAX_EVIDENCE}
+            )
         evidence = Evidence(score=score, title=title, link=link, size=len(data), sha256=digest, uploaded_by=_user(user))
         if upload is not None:
             from django.core.files.base import ContentFile
@@ -352,6 +358,9 @@ def remove_evidence(user, evidence: Evidence) -> None:
             raise DomainError(_("Đơn vị đã gửi kết quả tự đánh giá; không sửa minh chứng được nữa."), status=409)
         audit.record("delete", evidence, before=audit.snapshot(evidence), unit=participant.unit_id)
         evidence.delete()
+        if evidence.file:  # the file goes only once the deletion is committed
+            name, storage = evidence.file.name, evidence.file.storage
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def _evidence_bytes(upload) -> bytes:

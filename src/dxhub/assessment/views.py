@@ -337,6 +337,9 @@ def evidence_file(request, pk):
     if not covers(request.user, Action.VIEW, evidence.score.participant.unit) or not evidence.file:
         raise Http404
     name = evidence.file.name.rsplit("/", 1)[-1]
+    audit.record(
+        "export", evidence, after={"file": name, "sha256": evidence.sha256}, unit=evidence.score.participant.unit
+    )
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
 
 
@@ -426,6 +429,7 @@ def _ranking_xlsx(round_, version, rows, spec, bands):
         _("Hạng"),
         _("Khoảng hạng 5–95 %"),
         _("Hạng trong nhóm"),
+        _("Khoảng hạng trong nhóm"),
         _("Mã đơn vị"),
         _("Đơn vị"),
         _("Nhóm đơn vị"),
@@ -441,11 +445,13 @@ def _ranking_xlsx(round_, version, rows, spec, bands):
     for row in rows:
         r = row.result
         interval = f"{r.rank_lo}–{r.rank_hi}" if r.rank_lo else ""
+        group_interval = f"{r.group_rank_lo}–{r.group_rank_hi}" if r.group_rank_lo else ""
         data.append(
             [
                 row.rank,
                 interval,
                 row.group_rank,
+                group_interval,
                 r.participant.unit.code,
                 r.participant.unit.name,
                 group_names.get(r.participant.peer_group, r.participant.peer_group),
@@ -489,11 +495,14 @@ def whatif(request, pk, code):
             if raw is None or raw.strip() == "" or (applicable and not applicable[j]):
                 continue
             try:
-                value = (
-                    services.parse_value(criteria[leaf.code], raw)
-                    if leaf.method in ("yes_no", "levels", "expert", "fraction")
-                    else _figure(leaf.code, raw)
+                typed = leaf.method in ("levels", "expert", "fraction") or (
+                    leaf.method == "yes_no" and not leaf.indicator
                 )
+                value = services.parse_value(criteria[leaf.code], raw) if typed else _figure(leaf.code, raw)
+                if leaf.method == "yes_no" and leaf.indicator and not 0 <= value <= 1:
+                    raise DomainError(
+                        _("Tiêu chí %(code)s: tỷ lệ đơn vị trả lời “có” phải từ 0 đến 1.") % {"code": leaf.code}
+                    )
             except DomainError as exc:
                 problems.append(exc.message)
                 continue

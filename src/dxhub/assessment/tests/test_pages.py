@@ -80,11 +80,11 @@ def test_ranking_is_scoped_and_exports_a_real_workbook(assess, published):
     wb = load_workbook(io.BytesIO(response.content))
     rows = list(wb.active.iter_rows(values_only=True))
     assert rows[0][0] == "Hạng" and len(rows) == 3
-    by_code = {r[3]: r for r in rows[1:]}
+    by_code = {r[4]: r for r in rows[1:]}
     for r in Result.objects.filter(round=published, version=1).select_related("participant__unit"):
         row = by_code[r.participant.unit.code]
         assert row[0] == r.rank and Decimal(str(row[-3])) == r.index
-        assert row[1] == f"{r.rank_lo}–{r.rank_hi}"
+        assert row[1] == f"{r.rank_lo}–{r.rank_hi}" and row[3] == f"{r.group_rank_lo}–{r.group_rank_hi}"
 
 
 def test_self_assessment_through_the_page(assess):
@@ -177,3 +177,30 @@ def test_ranking_sorts_filters_and_pages(assess, published):
     assert client.get(base + "?don_vi=KHONGCO").status_code == 404
     officer = _client(assess.users["nhaplieu_hvhc"])
     assert officer.get(base + "?don_vi=BTL86").status_code == 404  # a forged parent outside the scope
+
+
+def test_an_assessor_writing_during_self_assessment_is_told_the_phase(assess):
+    round_ = assess.open()
+    client = _client(assess.users["thamdinh_bqp"])
+    response = client.put(
+        f"/api/v1/assessment/rounds/{round_.pk}/units/HVHC/scores/A.3",
+        data=json.dumps({"value": "5", "note": "x"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 409 and "chưa đến giai đoạn thẩm định" in response.json()["detail"]
+
+
+def test_evidence_download_is_scoped_and_audited(assess):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dxhub.audit.models import AuditEvent
+
+    round_ = assess.open()
+    p = assess.participant(round_, "HVHC")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    e = services.add_evidence(assess.admin, p, assess.criterion("A.1"), "QĐ", SimpleUploadedFile("qd.pdf", pdf))
+    url = f"/danh-gia/minh-chung/{e.pk}/tai-ve/"
+    assert _client(assess.users["outsider"]).get(url).status_code == 404
+    response = _client(assess.users["nhaplieu_hvhc"]).get(url)
+    assert b"".join(response.streaming_content) == pdf
+    assert AuditEvent.objects.filter(action="export", object_type="assessment.evidence", object_id=str(e.pk)).exists()

@@ -307,3 +307,21 @@ def test_provisional_results_after_many_saves_equal_a_full_recompute(assess):
     incremental = dict(Result.objects.filter(round=round_, version=0).values_list("participant_id", "points"))
     results.recompute(round_)
     assert dict(Result.objects.filter(round=round_, version=0).values_list("participant_id", "points")) == incremental
+
+
+def test_evidence_removed_with_its_file_and_capped_per_criterion(assess, django_capture_on_commit_callbacks):
+    round_ = assess.open()
+    user = assess.users["nhaplieu_hvhc"]
+    p = assess.participant(round_, "HVHC")
+    c = assess.criterion("A.1")
+    e = services.add_evidence(user, p, c, "", SimpleUploadedFile("qd.pdf", PDF))
+    storage, name = e.file.storage, e.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_evidence(user, e)
+    assert not storage.exists(name) and not Evidence.objects.exists()
+    for i in range(services.MAX_EVIDENCE):
+        services.add_evidence(user, p, c, f"Văn bản {i}", link=f"https://cds.mil.vn/vb/{i}")
+    with pytest.raises(DomainError, match="tối đa"):
+        services.add_evidence(user, p, c, "Thêm nữa", link="https://cds.mil.vn/vb/x")
+    assert Evidence.objects.count() == services.MAX_EVIDENCE
