@@ -585,12 +585,14 @@ class Line:
     evidence: list = None
 
 
-def scorecard(participant: Participant) -> dict:
-    """What a unit's scorecard shows: the shown result, every node with self, reviewed
-    and final points, evidence, the pillars and the trend over years."""
+def scorecard(participant: Participant, version: int | None = None) -> dict:
+    """What a unit's scorecard shows: the result of a published version (the latest by
+    default) or the provisional one, every node with self, reviewed and final points,
+    evidence, the pillars, the trend over years and, before publication, the provisional rank."""
     round_ = participant.round
     spec = round_.framework.spec
-    version = shown_version(round_)
+    if version is None or not 0 < version <= round_.published_version:
+        version = shown_version(round_)
     results = {r.version: r for r in Result.objects.filter(participant=participant, version__in={0, version})}
     current = results.get(version) or results.get(0)
     provisional = results.get(0)
@@ -639,8 +641,17 @@ def scorecard(participant: Participant) -> dict:
                     "index": round(pts / mx, 4) if mx else None,
                 }
             )
+    provisional_rank = None
+    if not version and current and current.index is not None:
+        others = Result.objects.filter(round=round_, version=0, index__gt=current.index)
+        provisional_rank = (
+            others.count() + 1,
+            others.filter(participant__peer_group=participant.peer_group).count() + 1,
+        )
     return {
         "version": version,
+        "versions": list(range(1, round_.published_version + 1)),
+        "provisional_rank": provisional_rank,
         "result": current,
         "lines": lines,
         "pillars": pillars,

@@ -205,7 +205,8 @@ def unit_page(request, pk, code):
     participant = _participant(request, round_, code)
     if request.method == "POST":
         return _unit_post(request, round_, participant)
-    card = results.scorecard(participant)
+    wanted = request.GET.get("v", "")
+    card = results.scorecard(participant, int(wanted) if wanted.isdigit() else None)
     spec = round_.framework.spec
     radar = {
         "indicators": [{"name": _two_lines(p["name"]), "max": 1} for p in card["pillars"]],

@@ -204,3 +204,19 @@ def test_evidence_download_is_scoped_and_audited(assess):
     response = _client(assess.users["nhaplieu_hvhc"]).get(url)
     assert b"".join(response.streaming_content) == pdf
     assert AuditEvent.objects.filter(action="export", object_type="assessment.evidence", object_id=str(e.pk)).exists()
+
+
+def test_scorecard_shows_each_published_version_and_the_provisional_rank(assess, published):
+    client = _client(assess.admin)
+    p = assess.participant(published, "BTL86")
+    services.correct(assess.admin, p, assess.criterion("A.1"), "1", "Bổ sung quyết định thành lập Ban Chỉ đạo")
+    url = f"/danh-gia/ky/{published.pk}/don-vi/BTL86/"
+    for version in (1, 2):
+        page = client.get(f"{url}?v={version}").content.decode()
+        index = Result.objects.get(participant=p, version=version).index
+        assert f'id="dx-index">{index:.4f}'.replace(".", ",") in page
+    latest = client.get(url).content.decode()
+    assert "phiên bản 2" in latest and '<a href="?v=1">1</a>' in latest
+    draft = assess.open(year=2026)
+    page = client.get(f"/danh-gia/ky/{draft.pk}/don-vi/HVHC/").content.decode()
+    assert "Hạng tạm tính 1" in page  # nothing scored in 2026 yet: both units tie at 0 and share rank 1
