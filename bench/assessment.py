@@ -38,7 +38,7 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.reporting import ReportingBench, analyse, insert_rows  # noqa: E402
-from bench.run import DB_LABEL, OUT_DIR, PG_SERVER, code_version, fmt_ms, fmt_rows  # noqa: E402
+from bench.run import DB_LABEL, OUT_DIR, PG_SERVER, code_version, fmt_ms, fmt_rows, markdown_tables  # noqa: E402
 
 SQLITE_FILE = OUT_DIR / "assessment.sqlite3"
 PG_DB = "dxhub_bench_assessment"
@@ -155,37 +155,7 @@ def combined_markdown(results: dict[str, dict], args, version: str) -> str:
         + " Rows marked “1 run” were timed once; the engine rows are the same code on both sides.",
         "",
     ]
-    head = "| figure | " + " | ".join(DB_LABEL[db] for db in dbs) + " |"
-    lines += [head, "|---|" + "---:|" * len(dbs)]
-    for label, key, fmt in SETUP_ROWS:
-        cells = []
-        for db in dbs:
-            value = results[db]["meta"].get(key)
-            cells.append("—" if value is None else fmt.format(value))
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append("")
-    head = "| operation | " + " | ".join(f"{DB_LABEL[db]} rows | median | p95 | SQL" for db in dbs) + " |"
-    lines += [head, "|---|" + "---:|---:|---:|---:|" * len(dbs)]
-    keys: list[str] = []
-    labels: dict[str, str] = {}
-    for db in dbs:
-        for op in results[db]["ops"]:
-            if op["key"] not in labels:
-                keys.append(op["key"])
-                labels[op["key"]] = op["label"]
-    for key in keys:
-        cells = []
-        for db in dbs:
-            op = next((o for o in results[db]["ops"] if o["key"] == key), None)
-            if op is None:
-                cells.append("— | — | — | —")
-            elif op.get("error"):
-                cells.append(f"error | {op['error'][:40]} | — | —")
-            else:
-                cells.append(
-                    f"{fmt_rows(op['rows'])} | {fmt_ms(op['median_ms'])} | {fmt_ms(op['p95_ms'])} | {op['queries']:,}"
-                )
-        lines.append(f"| {labels[key]} | " + " | ".join(cells) + " |")
+    lines += markdown_tables(results, dbs, SETUP_ROWS, sql=True)
     return "\n".join(lines) + "\n"
 
 

@@ -49,6 +49,7 @@ from bench.run import (  # noqa: E402
     code_version,
     fmt_ms,
     fmt_rows,
+    markdown_tables,
     percentile,
 )
 
@@ -162,35 +163,7 @@ def combined_markdown(results: dict[str, dict], args, version: str) -> str:
         + " Rows marked “1 run” were timed once.",
         "",
     ]
-    head = "| figure | " + " | ".join(DB_LABEL[db] for db in dbs) + " |"
-    lines += [head, "|---|" + "---:|" * len(dbs)]
-    for label, key, fmt in SETUP_ROWS:
-        cells = []
-        for db in dbs:
-            value = results[db]["meta"].get(key)
-            cells.append("—" if value is None else fmt.format(value))
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append("")
-    head = "| operation | " + " | ".join(f"{DB_LABEL[db]} rows | median | p95" for db in dbs) + " |"
-    lines += [head, "|---|" + "---:|---:|---:|" * len(dbs)]
-    keys: list[str] = []
-    labels: dict[str, str] = {}
-    for db in dbs:
-        for op in results[db]["ops"]:
-            if op["key"] not in labels:
-                keys.append(op["key"])
-                labels[op["key"]] = op["label"]
-    for key in keys:
-        cells = []
-        for db in dbs:
-            op = next((o for o in results[db]["ops"] if o["key"] == key), None)
-            if op is None:
-                cells.append("— | — | —")
-            elif op.get("error"):
-                cells.append(f"error | {op['error'][:40]} | —")
-            else:
-                cells.append(f"{fmt_rows(op['rows'])} | {fmt_ms(op['median_ms'])} | {fmt_ms(op['p95_ms'])}")
-        lines.append(f"| {labels[key]} | " + " | ".join(cells) + " |")
+    lines += markdown_tables(results, dbs, SETUP_ROWS)
     return "\n".join(lines) + "\n"
 
 

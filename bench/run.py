@@ -108,6 +108,40 @@ def code_version() -> str:
     return f"{sha}{' + uncommitted changes in src/' if dirty else ''}"
 
 
+def markdown_tables(results: dict[str, dict], dbs: list[str], setup_rows, sql: bool = False) -> list[str]:
+    """The setup-figures table and the operations table, databases side by side (shared
+    by every benchmark's results file); ``sql`` adds each operation's statement count."""
+    lines = ["| figure | " + " | ".join(DB_LABEL[db] for db in dbs) + " |", "|---|" + "---:|" * len(dbs)]
+    for label, key, fmt in setup_rows:
+        values = [results[db]["meta"].get(key) for db in dbs]
+        lines.append(f"| {label} | " + " | ".join("—" if v is None else fmt.format(v) for v in values) + " |")
+    lines.append("")
+    columns = "rows | median | p95" + (" | SQL" if sql else "")
+    n = 4 if sql else 3
+    lines += [
+        "| operation | " + " | ".join(f"{DB_LABEL[db]} {columns}" for db in dbs) + " |",
+        "|---|" + "---:|" * (n * len(dbs)),
+    ]
+    labels: dict[str, str] = {}
+    for db in dbs:
+        for op in results[db]["ops"]:
+            labels.setdefault(op["key"], op["label"])
+    for key, label in labels.items():
+        cells = []
+        for db in dbs:
+            op = next((o for o in results[db]["ops"] if o["key"] == key), None)
+            if op is None:
+                cell = ["—"] * n
+            elif op.get("error"):
+                cell = ["error", op["error"][:40]] + ["—"] * (n - 2)
+            else:
+                cell = [fmt_rows(op["rows"]), fmt_ms(op["median_ms"]), fmt_ms(op["p95_ms"])]
+                cell += [f"{op['queries']:,}"] if sql else []
+            cells.append(" | ".join(cell))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def combined_markdown(results: dict[str, dict], args, version: str) -> str:
     dbs = [db for db in ("sqlite", "postgres") if db in results]
     lines = [
@@ -118,9 +152,6 @@ def combined_markdown(results: dict[str, dict], args, version: str) -> str:
         + (f" (with {args.repeat} runs: the slowest)." if args.repeat < 20 else "."),
         "",
     ]
-    # Setup figures.
-    head = "| figure | " + " | ".join(DB_LABEL[db] for db in dbs) + " |"
-    lines += [head, "|---|" + "---:|" * len(dbs)]
     setup_rows = [
         ("seed_scale (s)", "seed_s", "{:,.1f}"),
         ("  of which units (s)", "seed_units_s", "{:,.1f}"),
@@ -131,34 +162,7 @@ def combined_markdown(results: dict[str, dict], args, version: str) -> str:
         ("units / people", "counts", "{}"),
         ("largest level-2 unit (units in subtree)", "l2_label", "{}"),
     ]
-    for label, key, fmt in setup_rows:
-        cells = []
-        for db in dbs:
-            value = results[db]["meta"].get(key)
-            cells.append("—" if value is None else fmt.format(value))
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append("")
-    # Operations.
-    head = "| operation | " + " | ".join(f"{DB_LABEL[db]} rows | median | p95" for db in dbs) + " |"
-    lines += [head, "|---|" + "---:|---:|---:|" * len(dbs)]
-    keys: list[str] = []
-    labels: dict[str, str] = {}
-    for db in dbs:
-        for op in results[db]["ops"]:
-            if op["key"] not in labels:
-                keys.append(op["key"])
-                labels[op["key"]] = op["label"]
-    for key in keys:
-        cells = []
-        for db in dbs:
-            op = next((o for o in results[db]["ops"] if o["key"] == key), None)
-            if op is None:
-                cells.append("— | — | —")
-            elif op.get("error"):
-                cells.append(f"error | {op['error'][:40]} | —")
-            else:
-                cells.append(f"{fmt_rows(op['rows'])} | {fmt_ms(op['median_ms'])} | {fmt_ms(op['p95_ms'])}")
-        lines.append(f"| {labels[key]} | " + " | ".join(cells) + " |")
+    lines += markdown_tables(results, dbs, setup_rows)
     return "\n".join(lines) + "\n"
 
 
