@@ -159,6 +159,7 @@ def fill_reported(round_: Round, audited: bool = True) -> int:
     if not leaves:
         return 0
     participants = dict(Participant.objects.filter(round=round_).values_list("unit_id", "pk"))
+    unit_of = {pk: unit for unit, pk in participants.items()}
     changed, changes = [], []
     for leaf in leaves:
         indicator = leaf.indicator
@@ -185,7 +186,6 @@ def fill_reported(round_: Round, audited: bool = True) -> int:
         current = Score.objects.filter(participant__round=round_, criterion=leaf).values_list(
             "pk", "participant_id", "reported_value", "reported_period"
         )
-        unit_of = {pk: unit for unit, pk in participants.items()}
         for pk, pid, value, period in current:
             new_value, new_period = found.get(unit_of[pid], (None, ""))
             if (value, period) != (new_value, new_period):
@@ -241,19 +241,12 @@ def recompute(round_: Round, participant_ids=None, fresh_best: bool = False) -> 
     if not m.participants:
         return 0
     if participant_ids is None:
-        eff = engine.compute(spec, m.effective, m.applicable, m.groups)
-        own = engine.compute(spec, m.self, m.applicable, m.groups)
-        _cache_bests(round_, {name: _matrix_best(spec, m, g) for g, name in enumerate(m.group_names)}, replace=True)
+        eff, own = _compute_whole(round_, m)
         return _write(round_, 0, m, eff, own)
     written = 0
     for g, name in enumerate(m.group_names):
         rows = np.flatnonzero(m.groups == g)
-        cached = (round_.group_best or {}).get(name)
-        if cached is None or fresh_best:
-            best, best_self = _group_best(round_, name)
-            _cache_bests(round_, {name: (best, best_self)})
-        else:
-            best, best_self = _from_cache(spec, cached)
+        best, best_self = _bests(round_, name, fresh=fresh_best)
         eff = engine.compute(spec, m.effective[rows], m.applicable[rows], best=best)
         own = engine.compute(spec, m.self[rows], m.applicable[rows], best=best_self)
         sub = Matrix(
@@ -268,17 +261,24 @@ def recompute(round_: Round, participant_ids=None, fresh_best: bool = False) -> 
     return written
 
 
-def _matrix_best(spec, m: Matrix, g: int) -> tuple[np.ndarray, np.ndarray]:
+def _compute_whole(round_: Round, m: Matrix):
+    """The engine over the whole round (effective and self-assessed values), the peer
+    groups' bests cached on the round on the way."""
+    spec = round_.framework.spec
+    eff = engine.compute(spec, m.effective, m.applicable, m.groups)
+    own = engine.compute(spec, m.self, m.applicable, m.groups)
+    _cache_bests(round_, {name: _matrix_best(m, g) for g, name in enumerate(m.group_names)}, replace=True)
+    return eff, own
+
+
+def _matrix_best(m: Matrix, g: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each leaf's best known, applicable value in peer group ``g`` (NaN if none)."""
     rows = m.groups == g
     out = []
     for values in (m.effective, m.self):
-        block = np.where(m.applicable[rows], values[rows], np.nan)
-        with np.errstate(all="ignore"):
-            best = (
-                np.full(block.shape[1], np.nan)
-                if not len(block)
-                else np.nanmax(np.where(np.isnan(block), -np.inf, block), axis=0)
-            )
+        block = values[rows]
+        block = np.where(m.applicable[rows] & ~np.isnan(block), block, -np.inf)
+        best = block.max(axis=0, initial=-np.inf)
         out.append(np.where(np.isinf(best), np.nan, best))
     return out[0], out[1]
 
@@ -292,6 +292,16 @@ def _cache_bests(round_: Round, bests: dict, replace: bool = False) -> None:
         cache[name] = {code: [_none(best[j]), _none(best_self[j])] for j, code in peer}
     round_.group_best = cache
     Round.objects.filter(pk=round_.pk).update(group_best=cache)
+
+
+def _bests(round_: Round, peer_group: str, fresh: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A peer group's bests from the round's cache, or from the database (then cached)."""
+    cached = (round_.group_best or {}).get(peer_group)
+    if cached is not None and not fresh:
+        return _from_cache(round_.framework.spec, cached)
+    best, best_self = _group_best(round_, peer_group)
+    _cache_bests(round_, {peer_group: (best, best_self)})
+    return best, best_self
 
 
 def _from_cache(spec, cached: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -382,24 +392,12 @@ def _write(round_, version, m, eff, own) -> int:
     rows = [
         r for r in rows if stored.get(r.participant_id) != tuple(getattr(r, f) for f in (*_COMPARED, "framework_hash"))
     ]
-    fields = [
-        "points",
-        "max_points",
-        "index",
-        "self_index",
-        "band",
-        "pillars",
-        "leaf_points",
-        "self_leaf_points",
-        "framework_hash",
-        "computed_at",
-    ]
     Result.objects.bulk_create(
         rows,
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["round", "participant", "version"],
-        update_fields=fields,
+        update_fields=[*_COMPARED, "framework_hash", "computed_at"],
     )
     return len(rows)
 
@@ -431,8 +429,7 @@ def previous_indices(round_: Round) -> dict[int, Decimal]:
 def publish_version(round_: Round, version: int, reason: str, user) -> Publication:
     spec = round_.framework.spec
     m = load(round_)
-    eff = engine.compute(spec, m.effective, m.applicable, m.groups)
-    own = engine.compute(spec, m.self, m.applicable, m.groups)
+    eff, own = _compute_whole(round_, m)
     u = spec.uncertainty
     intervals = engine.rank_intervals(
         eff.pillar_points, eff.pillar_max, m.groups, spread=u["spread"], draws=u["draws"], seed=u["seed"]
@@ -449,7 +446,6 @@ def publish_version(round_: Round, version: int, reason: str, user) -> Publicati
     }
     Result.objects.bulk_create(_results(round_, version, m, eff, own, extra), batch_size=1000)
     _write(round_, 0, m, eff, own)  # the provisional results follow what was just published
-    _cache_bests(round_, {name: _matrix_best(spec, m, g) for g, name in enumerate(m.group_names)}, replace=True)
     return Publication.objects.create(
         round=round_, version=version, reason=reason, framework_hash=spec.hash, published_by=user
     )
@@ -685,7 +681,7 @@ def priorities(participant: Participant) -> list:
         return []
     points = np.array([0.0 if p is None else p for p in result.leaf_points])
     applicable = np.array([p is not None for p in result.leaf_points])
-    best, _best_self = _group_best(round_, participant.peer_group)
+    best, _best_self = _bests(round_, participant.peer_group)
     return engine.priorities(spec, points, applicable, best=best)
 
 

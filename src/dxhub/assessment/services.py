@@ -22,6 +22,7 @@ from pathlib import PurePath
 
 import numpy as np
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -83,6 +84,21 @@ def _user(user):
 
 def _lock_round(round_: Round) -> Round:
     return Round.objects.select_for_update().select_related("framework", "owner").get(pk=round_.pk)
+
+
+def _lock_for_self(participant: Participant) -> tuple[Round, Participant]:
+    """Lock the round and the participant for a self-assessment change: the round must be
+    in self-assessment and the unit must not have sent its self-assessment yet."""
+    round_ = _lock_round(participant.round)
+    _require_phase(round_, Round.Phase.SELF)
+    current = Participant.objects.select_for_update().select_related("unit").get(pk=participant.pk)
+    if current.submitted_at is not None:
+        raise DomainError(
+            _("Đơn vị đã gửi kết quả tự đánh giá lúc %(at)s; không sửa được nữa.")
+            % {"at": timezone.localtime(current.submitted_at).strftime("%H:%M %d/%m/%Y")},
+            status=409,
+        )
+    return round_, current
 
 
 def _require_phase(round_: Round, phase: str):
@@ -269,8 +285,16 @@ def _score_for_update(participant: Participant, criterion: Criterion) -> Score:
     return score
 
 
-def _fields(score: Score, names) -> dict:
-    return {n: audit.snapshot(score, [n]).get(n) for n in names}
+REVIEW_FIELDS = ["reviewed_value", "review_comment", "reviewed_by", "reviewed_at"]
+
+
+def _set_review(score: Score, user, value, comment: str) -> dict:
+    """Save the assessor's value and comment on a score; returns the fields before."""
+    before = audit.snapshot(score, REVIEW_FIELDS)
+    score.reviewed_value, score.review_comment = value, comment
+    score.reviewed_by, score.reviewed_at = _user(user), timezone.now()
+    score.save(update_fields=REVIEW_FIELDS)
+    return before
 
 
 # --- self-assessment ---------------------------------------------------------------------
@@ -282,23 +306,19 @@ def save_self(user, participant: Participant, criterion: Criterion, raw, note: s
     value = parse_value(criterion, raw)
     note = nfc_text(note or "").strip()
     with transaction.atomic():
-        round_ = _lock_round(participant.round)
-        _require_phase(round_, Round.Phase.SELF)
-        current = Participant.objects.select_for_update().get(pk=participant.pk)
-        if current.submitted_at is not None:
-            raise DomainError(
-                _("Đơn vị đã gửi kết quả tự đánh giá lúc %(at)s; không sửa được nữa.")
-                % {"at": timezone.localtime(current.submitted_at).strftime("%H:%M %d/%m/%Y")},
-                status=409,
-            )
+        round_, current = _lock_for_self(participant)
         score = _score_for_update(current, criterion)
         best = results.group_best(round_, current, criterion)
-        before = _fields(score, ["self_value", "self_note"])
+        before = audit.snapshot(score, ["self_value", "self_note"])
         score.self_value, score.self_note = value, note
         score.save(update_fields=["self_value", "self_note"])
         results.refresh(round_, current, criterion, best)
         audit.record(
-            "update", score, before=before, after=_fields(score, ["self_value", "self_note"]), unit=current.unit_id
+            "update",
+            score,
+            before=before,
+            after=audit.snapshot(score, ["self_value", "self_note"]),
+            unit=current.unit_id,
         )
     return score
 
@@ -319,11 +339,7 @@ def add_evidence(user, participant: Participant, criterion: Criterion, title: st
         title = title or nfc_text(PurePath(upload.name).stem)
     title = (title or link)[:255]
     with transaction.atomic():
-        round_ = _lock_round(participant.round)
-        _require_phase(round_, Round.Phase.SELF)
-        current = Participant.objects.select_for_update().get(pk=participant.pk)
-        if current.submitted_at is not None:
-            raise DomainError(_("Đơn vị đã gửi kết quả tự đánh giá; không bổ sung minh chứng được nữa."), status=409)
+        current = _lock_for_self(participant)[1]
         score = _score_for_update(current, criterion) if criterion.is_entered else _any_score(current, criterion)
         if score.evidence.count() >= MAX_EVIDENCE:
             raise DomainError(
@@ -332,8 +348,6 @@ def add_evidence(user, participant: Participant, criterion: Criterion, title: st
             )
         evidence = Evidence(score=score, title=title, link=link, size=len(data), sha256=digest, uploaded_by=_user(user))
         if upload is not None:
-            from django.core.files.base import ContentFile
-
             evidence.file.save(_safe_name(upload.name), ContentFile(data), save=False)
         evidence.save()
         audit.record("create", evidence, after=audit.snapshot(evidence), unit=current.unit_id)
@@ -352,10 +366,7 @@ def remove_evidence(user, evidence: Evidence) -> None:
     participant = evidence.score.participant
     _require(can_self_assess(user, participant), _("Bạn không có quyền tự đánh giá cho đơn vị này."))
     with transaction.atomic():
-        round_ = _lock_round(participant.round)
-        _require_phase(round_, Round.Phase.SELF)
-        if Participant.objects.filter(pk=participant.pk, submitted_at__isnull=False).exists():
-            raise DomainError(_("Đơn vị đã gửi kết quả tự đánh giá; không sửa minh chứng được nữa."), status=409)
+        _lock_for_self(participant)
         audit.record("delete", evidence, before=audit.snapshot(evidence), unit=participant.unit_id)
         evidence.delete()
         if evidence.file:  # the file goes only once the deletion is committed
@@ -420,15 +431,7 @@ def missing_for_submit(participant: Participant, reviewed_counts: bool = False) 
 def submit_self(user, participant: Participant) -> Participant:
     _require(can_self_assess(user, participant), _("Bạn không có quyền tự đánh giá cho đơn vị này."))
     with transaction.atomic():
-        round_ = _lock_round(participant.round)
-        _require_phase(round_, Round.Phase.SELF)
-        current = Participant.objects.select_for_update().select_related("unit").get(pk=participant.pk)
-        if current.submitted_at is not None:
-            raise DomainError(
-                _("Đơn vị đã gửi kết quả tự đánh giá lúc %(at)s.")
-                % {"at": timezone.localtime(current.submitted_at).strftime("%H:%M %d/%m/%Y")},
-                status=409,
-            )
+        current = _lock_for_self(participant)[1]
         problems = missing_for_submit(current)
         if problems:
             raise DomainError(_("Chưa gửi được: còn %(n)s việc phải làm.") % {"n": len(problems)}, problems=problems)
@@ -474,14 +477,10 @@ def review_score(user, participant: Participant, criterion: Criterion, raw, comm
                 % {"code": criterion.code},
                 problems={"comment": _("Cần ghi ý kiến thẩm định.")},
             )
-        names = ["reviewed_value", "review_comment", "reviewed_by", "reviewed_at"]
         best = results.group_best(round_, current, criterion)
-        before = _fields(score, names)
-        score.reviewed_value, score.review_comment = value, comment
-        score.reviewed_by, score.reviewed_at = _user(user), timezone.now()
-        score.save(update_fields=names)
+        before = _set_review(score, user, value, comment)
         results.refresh(round_, current, criterion, best)
-        audit.record("update", score, before=before, after=_fields(score, names), unit=current.unit_id)
+        audit.record("update", score, before=before, after=audit.snapshot(score, REVIEW_FIELDS), unit=current.unit_id)
     return score
 
 
@@ -615,15 +614,14 @@ def correct(user, participant: Participant, criterion: Criterion, raw, reason: s
         score = _score_for_update(participant, criterion)
         if value == (score.reviewed_value if score.reviewed_value is not None else score.self_value):
             raise DomainError(_("Giá trị điều chỉnh trùng giá trị đang dùng; không có gì để công bố lại."))
-        names = ["reviewed_value", "review_comment", "reviewed_by", "reviewed_at"]
-        before = _fields(score, names)
-        score.reviewed_value = value
-        score.review_comment = f"{score.review_comment}\n{reason}".strip()
-        score.reviewed_by, score.reviewed_at = _user(user), timezone.now()
-        score.save(update_fields=names)
+        before = _set_review(score, user, value, f"{score.review_comment}\n{reason}".strip())
         published = publish(user, current, reason)
         audit.record(
-            "correct", score, before=before, after={**_fields(score, names), "reason": reason}, unit=participant.unit_id
+            "correct",
+            score,
+            before=before,
+            after={**audit.snapshot(score, REVIEW_FIELDS), "reason": reason},
+            unit=participant.unit_id,
         )
     return published
 
@@ -675,5 +673,6 @@ def review_queue(user):
 def rounds_for(user):
     """Rounds the user can see: those with a participant in scope, or that they run."""
     seen = Participant.objects.restrict(user).values("round_id")
-    managed = path_q(scope_paths(user, Action.MANAGE_ASSESSMENT), "owner__path")
+    # (an empty Q vanishes in "|": the managed side carries a condition of its own)
+    managed = Q(owner__isnull=False) & path_q(scope_paths(user, Action.MANAGE_ASSESSMENT), "owner__path")
     return Round.objects.filter(Q(pk__in=seen) | managed).select_related("framework", "owner").distinct()

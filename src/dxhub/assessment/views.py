@@ -22,12 +22,21 @@ from . import frameworks, results, services
 from .forms import EvidenceForm, ImportForm, RoundForm
 from .models import Criterion, Evidence, Framework, Participant, Result, Round
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _round(request, pk) -> Round:
     round_ = services.rounds_for(request.user).filter(pk=pk).first()
     if round_ is None:
         raise Http404
     return round_
+
+
+def _flash(request, exc: DomainError) -> None:
+    """A refused operation on the next page: the message, then its first problems."""
+    messages.error(request, exc.message)
+    for problem in exc.problem_list[:20]:
+        messages.warning(request, problem)
 
 
 def _participant(request, round_, code, action=Action.VIEW) -> Participant:
@@ -96,11 +105,7 @@ def framework_detail(request, pk):
     fmt = request.GET.get("format")
     if fmt in ("json", "xlsx"):
         body = frameworks.to_json(fw) if fmt == "json" else frameworks.to_excel(fw)
-        kind = (
-            "application/json"
-            if fmt == "json"
-            else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        )
+        kind = "application/json" if fmt == "json" else XLSX_TYPE
         response = HttpResponse(body, content_type=kind)
         response["Content-Disposition"] = f'attachment; filename="{fw.code}-v{fw.version}.{fmt}"'
         audit.record("export", fw, after={"format": fmt})
@@ -188,9 +193,7 @@ def round_advance(request, pk):
             services.publish(request.user, round_, request.POST.get("reason", ""))
             messages.success(request, _("Đã công bố kết quả."))
     except DomainError as exc:
-        messages.error(request, exc.message)
-        for problem in exc.problems if isinstance(exc.problems, list) else exc.problems.values():
-            messages.warning(request, problem)
+        _flash(request, exc)
     return redirect("assessment:round", pk=round_.pk)
 
 
@@ -207,7 +210,6 @@ def unit_page(request, pk, code):
         return _unit_post(request, round_, participant)
     wanted = request.GET.get("v", "")
     card = results.scorecard(participant, int(wanted) if wanted.isdigit() else None)
-    spec = round_.framework.spec
     radar = {
         "indicators": [{"name": _two_lines(p["name"]), "max": 1} for p in card["pillars"]],
         "series": [
@@ -238,12 +240,9 @@ def unit_page(request, pk, code):
             "card": card,
             "radar": radar,
             "trend": trend,
-            "bands": spec.bands,
             "editing": editing,
             "reviewing": reviewing,
-            "can_submit": editing,
             "missing": services.missing_for_submit(participant) if editing else [],
-            "evidence_form": EvidenceForm(),
             "can_correct": round_.phase == Round.Phase.PUBLISHED and services.can_manage(request.user, round_),
             "can_withdraw": round_.phase != Round.Phase.PUBLISHED and services.can_manage(request.user, round_),
         },
@@ -307,10 +306,7 @@ def _unit_post(request, round_, participant):
         else:
             raise DomainError(_("Thao tác không hợp lệ."))
     except DomainError as exc:
-        messages.error(request, exc.message)
-        problems = exc.problems if isinstance(exc.problems, list) else list(exc.problems.values())
-        for problem in problems[:20]:
-            messages.warning(request, problem)
+        _flash(request, exc)
     anchor = f"#tc-{code}" if code else ""
     return redirect(request.path + anchor)
 
@@ -328,7 +324,7 @@ def evidence_delete(request, pk):
         services.remove_evidence(request.user, evidence)
         messages.success(request, _("Đã xóa minh chứng."))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        _flash(request, exc)
     return redirect("assessment:unit", pk=participant.round_id, code=participant.unit.code)
 
 
@@ -364,9 +360,7 @@ def review_queue(request):
                 done = sum(services.finish_review(request.user, group) for group in by_round.values())
             messages.success(request, _("Đã hoàn thành thẩm định %(n)s đơn vị.") % {"n": done})
         except DomainError as exc:
-            messages.error(request, exc.message)
-            for problem in (exc.problems if isinstance(exc.problems, list) else list(exc.problems.values()))[:20]:
-                messages.warning(request, problem)
+            _flash(request, exc)
         return redirect("assessment:queue")
     page = paginate(request, queue.annotate(n_reviewed=Count("scores", filter=Q(scores__reviewed_at__isnull=False))))
     return render(request, "assessment/queue.html", {"page": page, "query": query_without_page(request)})
@@ -467,7 +461,7 @@ def _ranking_xlsx(round_, version, rows, spec, bands):
     name = f"xep-hang-{round_.framework.code}-{round_.year}-v{version}"
     response = HttpResponse(
         write_xlsx(_("Xếp hạng"), headers, data),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     audit.record("export", round_, after={"table": "ranking", "version": version, "rows": len(data)})

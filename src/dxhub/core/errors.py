@@ -14,6 +14,11 @@ class DomainError(Exception):
     def __str__(self):
         return self.message
 
+    @property
+    def problem_list(self) -> list[str]:
+        """The problems as a list of messages, whether kept by field or as a list."""
+        return list(self.problems.values()) if isinstance(self.problems, dict) else list(self.problems)
+
 
 class NotInScope(DomainError):
     """The object does not exist or lies outside the user's scope (answered as 404)."""

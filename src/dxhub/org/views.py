@@ -270,7 +270,7 @@ def _import_page(request, importer, *, title, intro, columns, required, template
             result = importer(request.user, form.cleaned_data["file"])
         except DomainError as exc:
             form.add_error(None, exc.message)
-            problems = exc.problems if isinstance(exc.problems, list) else list(exc.problems.values())
+            problems = exc.problem_list
         else:
             return on_success(result)
     return render(
