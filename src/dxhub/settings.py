@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dxhub.audit",
     "dxhub.reporting",
     "dxhub.assessment",
+    "dxhub.plans",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
     UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị")
-    LEADER = "leader", _("Lãnh đạo, chỉ huy (xem)")
+    LEADER = "leader", _("Lãnh đạo, chỉ huy")
     DATA_ENTRY = "data_entry", _("Cán bộ nhập liệu")
     REVIEWER = "reviewer", _("Cán bộ thẩm tra, phê duyệt")
     ASSESSOR = "assessor", _("Thành viên hội đồng thẩm định")
@@ -28,6 +28,8 @@ class Action(models.TextChoices):
     ASSESS = "assess", _("thẩm định")
     MANAGE_CATALOGUE = "manage_catalogue", _("quản lý danh mục chỉ tiêu, biểu mẫu")
     MANAGE_ASSESSMENT = "manage_assessment", _("quản lý bộ tiêu chí, kỳ đánh giá")
+    MANAGE_PLAN = "manage_plan", _("ban hành kế hoạch, giao nhiệm vụ, chỉ tiêu")
+    REPORT_PROGRESS = "report_progress", _("cập nhật tiến độ nhiệm vụ")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -43,6 +45,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.ASSESS: frozenset({Role.SYSTEM_ADMIN, Role.ASSESSOR}),
     Action.MANAGE_CATALOGUE: frozenset({Role.SYSTEM_ADMIN}),
     Action.MANAGE_ASSESSMENT: frozenset({Role.SYSTEM_ADMIN}),
+    # Commanders hand work down; unit administrators act for them.
+    Action.MANAGE_PLAN: frozenset({Role.SYSTEM_ADMIN, Role.UNIT_ADMIN, Role.LEADER}),
+    Action.REPORT_PROGRESS: frozenset({Role.SYSTEM_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.DATA_ENTRY}),
 }
 
 

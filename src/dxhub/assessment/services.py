@@ -16,12 +16,10 @@ Every change is audited with before and after; every write is all or nothing.
 import bisect
 import hashlib
 import os
-import re
 from decimal import Decimal
 from pathlib import PurePath
 
 import numpy as np
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -32,6 +30,7 @@ from dxhub import engine
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import covers, path_q, scope_paths
 from dxhub.audit import services as audit
+from dxhub.core import files
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.text import fold, nfc_text
 from dxhub.org import tree
@@ -41,17 +40,6 @@ from dxhub.reporting.validation import ValueProblem, to_decimal
 from . import results
 from .models import Criterion, Evidence, Framework, Participant, Round, Score
 
-EVIDENCE_TYPES = {  # extension -> how the file must start
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".pptx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
 MAX_EVIDENCE = 20  # files or links per criterion and unit
 YES_WORDS = {"co", "x", "1", "yes", "true", "dat"}
 NO_WORDS = {"khong", "0", "no", "false", "chua"}
@@ -330,11 +318,10 @@ def add_evidence(user, participant: Participant, criterion: Criterion, title: st
     link = (link or "").strip()
     if upload is None and not link:
         raise DomainError(_("Cần chọn tệp minh chứng hoặc nhập đường dẫn."))
-    if link and not re.match(r"^https?://[^\s]+$", link):
-        raise DomainError(_("Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://."))
+    link = files.check_link(link)
     data, digest = b"", ""
     if upload is not None:
-        data = _evidence_bytes(upload)
+        data = files.evidence_bytes(upload)
         digest = hashlib.sha256(data).hexdigest()
         title = title or nfc_text(PurePath(upload.name).stem)
     title = (title or link)[:255]
@@ -348,7 +335,7 @@ def add_evidence(user, participant: Participant, criterion: Criterion, title: st
             )
         evidence = Evidence(score=score, title=title, link=link, size=len(data), sha256=digest, uploaded_by=_user(user))
         if upload is not None:
-            evidence.file.save(_safe_name(upload.name), ContentFile(data), save=False)
+            evidence.file.save(files.safe_name(upload.name), ContentFile(data), save=False)
         evidence.save()
         audit.record("create", evidence, after=audit.snapshot(evidence), unit=current.unit_id)
     return evidence
@@ -372,32 +359,6 @@ def remove_evidence(user, evidence: Evidence) -> None:
         if evidence.file:  # the file goes only once the deletion is committed
             name, storage = evidence.file.name, evidence.file.storage
             transaction.on_commit(lambda: storage.delete(name))
-
-
-def _evidence_bytes(upload) -> bytes:
-    limit = settings.DXHUB_MAX_UPLOAD_BYTES
-    if getattr(upload, "size", 0) and upload.size > limit:
-        raise DomainError(_("Tệp minh chứng quá lớn; giới hạn là %(limit)s MB.") % {"limit": limit // 1048576})
-    suffix = PurePath(upload.name or "").suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise DomainError(
-            _("Loại tệp %(suffix)s không được nhận; chỉ nhận %(allowed)s.")
-            % {"suffix": suffix or "?", "allowed": ", ".join(sorted(EVIDENCE_TYPES))}
-        )
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise DomainError(_("Tệp minh chứng quá lớn; giới hạn là %(limit)s MB.") % {"limit": limit // 1048576})
-    if not data:
-        raise DomainError(_("Tệp minh chứng rỗng."))
-    if not data.startswith(EVIDENCE_TYPES[suffix]):
-        raise DomainError(_("Nội dung tệp không đúng loại %(suffix)s.") % {"suffix": suffix})
-    return data
-
-
-def _safe_name(name: str) -> str:
-    path = PurePath(name or "minh-chung")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", fold(path.stem)).strip("-") or "minh-chung"
-    return f"{stem[:80]}{path.suffix.lower()}"
 
 
 def missing_for_submit(participant: Participant, reviewed_counts: bool = False) -> list[str]:

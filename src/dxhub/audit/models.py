@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
         REVIEW = "review", _("Thẩm định")
         PUBLISH = "publish", _("Công bố")
         CORRECT = "correct", _("Điều chỉnh")
+        ASSIGN = "assign", _("Giao nhiệm vụ, chỉ tiêu")
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)

@@ -18,6 +18,7 @@ from dxhub.org import tree
 from dxhub.org.models import Unit
 
 from .models import Indicator, Rollup, Submission, Value
+from .signals import figures_changed
 
 A = Indicator.Aggregation
 Q4 = Decimal("0.0001")
@@ -90,7 +91,17 @@ def apply(submission: Submission, sign: int) -> int:
     assert sign in (1, -1)
     unit = submission.unit
     holders = list(Unit.objects.filter(path__in=[*tree.ancestor_paths(unit.path), unit.path]).values_list("pk", "path"))
-    return _adjust(holders, _submission_deltas(submission), sign, leaving=submission if sign < 0 else None)
+    deltas = _submission_deltas(submission)
+    changed = _adjust(holders, deltas, sign, leaving=submission if sign < 0 else None)
+    _announce(holders, deltas)
+    return changed
+
+
+def _announce(holders, deltas) -> None:
+    if holders and deltas:
+        figures_changed.send(
+            sender=Rollup, unit_ids=[pk for pk, _path in holders], indicator_ids=sorted({i for i, _p in deltas})
+        )
 
 
 def move_subtree(unit: Unit, old_path: str) -> int:
@@ -106,7 +117,9 @@ def move_subtree(unit: Unit, old_path: str) -> int:
         return 0
     leaving = list(Unit.objects.filter(path__in=old - new).values_list("pk", "path"))
     joining = list(Unit.objects.filter(path__in=new - old).values_list("pk", "path"))
-    return _adjust(leaving, deltas, -1) + _adjust(joining, deltas, +1)
+    changed = _adjust(leaving, deltas, -1) + _adjust(joining, deltas, +1)
+    _announce(leaving + joining, deltas)
+    return changed
 
 
 def _adjust(holders: list[tuple[int, str]], deltas: dict[tuple[int, str], Delta], sign: int, leaving=None) -> int:
