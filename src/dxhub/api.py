@@ -65,3 +65,4 @@ def invalid(request, exc: ValidationError):
 api.add_router("/", "dxhub.org.api.router")
 api.add_router("/", "dxhub.reporting.api.router")
 api.add_router("/", "dxhub.assessment.api.router")
+api.add_router("/", "dxhub.plans.api.router")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("nhat-ky/", include("dxhub.audit.urls")),
     path("bao-cao/", include("dxhub.reporting.urls")),
     path("danh-gia/", include("dxhub.assessment.urls")),
+    path("ke-hoach/", include("dxhub.plans.urls")),
     path("api/v1/", api.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/dxhub/favicon.svg", permanent=True)),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -87,7 +87,7 @@ class ResultOut(Schema):
     framework_hash: str
 
 
-class ReasonIn(Schema):
+class PublishIn(Schema):
     reason: str = ""
 
 
@@ -208,7 +208,7 @@ def start_review(request, pk: int):
 
 
 @router.post("/assessment/rounds/{int:pk}/publish", response=RoundOut)
-def publish(request, pk: int, body: ReasonIn):
+def publish(request, pk: int, body: PublishIn):
     return services.publish(request.user, _round(request, pk), body.reason)
 
 

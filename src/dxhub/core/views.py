@@ -17,6 +17,7 @@ def home(request):
     people = Person.objects.restrict(request.user, Action.VIEW)
     roles = request.user.role_assignments.filter(is_active=True).select_related("unit").order_by("unit__path")
     from dxhub.assessment import services as assessment  # the home page gathers what each module asks
+    from dxhub.plans import services as plans
     from dxhub.reporting import progress
 
     return render(
@@ -30,6 +31,7 @@ def home(request):
             "to_review": progress.to_review(request.user).count(),
             "to_self_assess": assessment.self_todo(request.user).count(),
             "to_assess": assessment.review_queue(request.user).count(),
+            "plan_alerts": plans.counts(request.user, desks=True),
         },
     )
 

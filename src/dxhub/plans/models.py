@@ -190,6 +190,14 @@ class Assignment(models.Model):
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
 
+    @property
+    def days_late(self) -> int:
+        """Days past the due date: until today while open, until completion once done."""
+        from django.utils import timezone
+
+        end = timezone.localdate(self.completed_at) if self.completed_at else timezone.localdate()
+        return max(0, (end - self.due).days)
+
 
 class ProgressUpdate(models.Model):
     """One report on an assignment (báo cáo tiến độ): the progress, a note, files."""

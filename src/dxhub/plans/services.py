@@ -15,12 +15,13 @@ Every change is audited with before and after; every write is all or nothing.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from dxhub.audit import services as audit
 from dxhub.core import files
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.notify import notify
-from dxhub.core.text import nfc_text
+from dxhub.core.text import nfc, nfc_text
 from dxhub.org import tree
 from dxhub.org.models import Unit
 
@@ -167,6 +168,15 @@ def _check_plan(data: PlanData, plan: Plan | None) -> dict[str, str]:
         problems["themes"] = _("Mỗi năm chỉ có một chủ đề.")
     elif any(not (data.start.year <= y <= data.end.year) for y in years):
         problems["themes"] = _("Năm của chủ đề phải nằm trong thời gian của kế hoạch.")
+    if plan is not None and plan.pk:
+        outside = plan.tasks.filter(Q(start__lt=data.start) | Q(due__gt=data.end)).count()
+        outside += plan.targets.filter(Q(deadline__lt=data.start) | Q(deadline__gt=data.end)).count()
+        if outside:
+            problems["end"] = _(
+                "%(n)s nhiệm vụ, chỉ tiêu sẽ nằm ngoài thời gian mới của kế hoạch; hãy sửa chúng trước."
+            ) % {"n": outside}
+        if data.owner.pk != plan.owner_id and (plan.tasks.exists() or plan.targets.exists()):
+            problems["owner"] = _("Kế hoạch đã có nhiệm vụ, chỉ tiêu: không đổi được đơn vị ban hành.")
     codes = [c for c, _t in data.objectives or []]
     if len(codes) != len(set(codes)):
         problems["objectives"] = _("Mã mục tiêu bị trùng.")
@@ -251,29 +261,37 @@ def check_task(plan: Plan, data: TaskData, task: Task | None = None) -> dict[str
     problems = {}
     if not data.code:
         problems["code"] = _("Cần mã nhiệm vụ.")
-    elif Task.objects.filter(plan=plan, code=data.code).exclude(pk=getattr(task, "pk", None)).exists():
+    elif len(data.code) > 20:
+        problems["code"] = _("Mã nhiệm vụ dài quá 20 ký tự.")
+    elif Task.objects.filter(plan=plan, code__iexact=data.code).exclude(pk=getattr(task, "pk", None)).exists():
         problems["code"] = _("Mã nhiệm vụ %(code)s đã có trong kế hoạch.") % {"code": data.code}
     if not data.title:
         problems["title"] = _("Cần tên nhiệm vụ.")
+    elif len(data.title) > 300:
+        problems["title"] = _("Tên nhiệm vụ dài quá 300 ký tự.")
+    if len(data.expected_output) > 300:
+        problems["expected_output"] = _("Sản phẩm dài quá 300 ký tự.")
+    period = {"start": plan.start.strftime("%d/%m/%Y"), "end": plan.end.strftime("%d/%m/%Y")}
     if data.due < data.start:
         problems["due"] = _("Hạn hoàn thành (%(due)s) trước ngày bắt đầu (%(start)s).") % {
             "due": data.due.strftime("%d/%m/%Y"),
             "start": data.start.strftime("%d/%m/%Y"),
         }
-    elif data.start < plan.start or data.due > plan.end:
-        problems["due"] = _("Thời gian nhiệm vụ phải nằm trong thời gian kế hoạch (%(start)s – %(end)s).") % {
-            "start": plan.start.strftime("%d/%m/%Y"),
-            "end": plan.end.strftime("%d/%m/%Y"),
-        }
+    elif data.start < plan.start or data.start > plan.end:
+        problems["start"] = _("Ngày bắt đầu phải nằm trong thời gian kế hoạch (%(start)s – %(end)s).") % period
+    elif data.due > plan.end:
+        problems["due"] = _("Hạn hoàn thành phải nằm trong thời gian kế hoạch (%(start)s – %(end)s).") % period
     subtree = plan.owner.path
     if not data.lead.path.startswith(subtree):
         problems["lead"] = _("Đơn vị chủ trì %(unit)s không thuộc %(owner)s.") % {
             "unit": data.lead,
             "owner": plan.owner,
         }
-    outside = [str(u) for u in data.cooperating or [] if not u.path.startswith(subtree)]
+    elif not data.lead.is_active:
+        problems["lead"] = _("Đơn vị chủ trì %(unit)s đã giải thể hoặc sáp nhập.") % {"unit": data.lead}
+    outside = [str(u) for u in data.cooperating or [] if not u.path.startswith(subtree) or not u.is_active]
     if outside:
-        problems["cooperating"] = _("Đơn vị phối hợp không thuộc %(owner)s: %(units)s.") % {
+        problems["cooperating"] = _("Đơn vị phối hợp không thuộc %(owner)s hoặc đã giải thể: %(units)s.") % {
             "owner": plan.owner,
             "units": ", ".join(outside),
         }
@@ -285,8 +303,8 @@ def check_task(plan: Plan, data: TaskData, task: Task | None = None) -> dict[str
 
 
 def _clean_task(data: TaskData) -> TaskData:
-    data.code = nfc_text(data.code).strip()
-    data.title = nfc_text(data.title).strip()
+    data.code = nfc(data.code)
+    data.title = nfc(data.title)
     data.description = nfc_text(data.description)
     data.expected_output = nfc_text(data.expected_output)
     return data
@@ -306,7 +324,8 @@ def _write_task(user, plan, data: TaskData, task: Task | None, position: int | N
     before = audit.snapshot(task) if task is not None else None
     if task is None:
         task = Task(plan=plan, created_by=_user(user))
-        task.position = position if position is not None else (plan.tasks.count() + 1)
+        last = plan.tasks.aggregate(m=Max("position"))["m"] or 0
+        task.position = position if position is not None else last + 1
     for field in ("code", "title", "lead", "start", "due", "description", "objective", "priority", "expected_output"):
         setattr(task, field, getattr(data, field))
     task.save()
@@ -326,6 +345,8 @@ def hand_down(user, task: Task, units: list[Unit], due: dt.date | None = None, p
     to units below it. All or none; a unit that already has the task is refused."""
     if not units:
         raise DomainError(_("Chưa chọn đơn vị nhận nhiệm vụ."))
+    if parent is not None and parent.task_id != task.pk:
+        raise NotInScope(_("Nhiệm vụ được giao tiếp không khớp với nhiệm vụ của đơn vị giao."))
     giver = parent.unit if parent is not None else task.plan.owner
     _require(can_manage(user, giver), _("Bạn không có quyền giao nhiệm vụ thay %(unit)s.") % {"unit": giver})
     limit = parent.due if parent is not None else task.due
@@ -577,6 +598,12 @@ def reopen(user, assignment: Assignment, reason: str) -> Assignment:
         current = Assignment.objects.select_for_update().select_related("task", "unit").get(pk=assignment.pk)
         if not current.is_done:
             raise DomainError(_("Nhiệm vụ chưa hoàn thành, không cần mở lại."), status=409)
+        if current.parent_id and Assignment.objects.filter(pk=current.parent_id, status=S.DONE).exists():
+            raise DomainError(
+                _("%(unit)s đã báo hoàn thành nhiệm vụ này; cần cấp trên mở lại nhiệm vụ của %(unit)s trước.")
+                % {"unit": giver},
+                status=409,
+            )
         before = audit.snapshot(current, ["status", "progress", "completed_at"])
         current.status = S.IN_PROGRESS
         current.progress = 90 if not current.children_count else current.progress
@@ -610,6 +637,39 @@ def reopen(user, assignment: Assignment, reason: str) -> Assignment:
 
 
 # --- what leaders read -------------------------------------------------------------------
+
+
+def progress_for(user, tasks: list[Task]) -> dict[int, int | None]:
+    """The progress of each task as the user may see it: the whole roll-up when the
+    user's scope holds the plan's owner; otherwise the mean of the topmost assignments
+    inside the user's scope (a unit reading its superior's plan sees its own share of
+    the work, not the other branches')."""
+    out, partial = {}, []
+    for t in tasks:
+        if covers(user, Action.VIEW, t.plan.owner):
+            out[t.pk] = t.progress
+        else:
+            partial.append(t.pk)
+    if partial:
+        roots = scope_paths(user, Action.VIEW)
+        rows = (
+            Assignment.objects.restrict(user)
+            .filter(task_id__in=partial)
+            .values_list("task_id", "unit__path", "progress")
+        )
+        by_task = defaultdict(list)
+        for task_id, path, progress in rows:
+            by_task[task_id].append((path, progress))
+        for task_id in partial:
+            items = by_task.get(task_id, [])
+            paths = {p for p, _v in items}
+            top = [v for p, v in items if not any(a in paths for a in tree.ancestor_paths(p)) and _under(p, roots)]
+            out[task_id] = _percent(sum(top) / len(top)) if top else None
+    return out
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path.startswith(r) for r in roots)
 
 
 def in_subtree(qs, unit: Unit, field: str = "unit__path"):
@@ -686,9 +746,11 @@ def review(user, unit: Unit, start: dt.date, end: dt.date, limit: int = 500) -> 
     )
 
 
-def counts(user, unit: Unit | None = None) -> dict[str, int]:
-    return {
-        "overdue": overdue(user, unit).count(),
-        "due_soon": due_soon(user, unit).count(),
-        "behind": behind(user, unit).count(),
-    }
+def counts(user, unit: Unit | None = None, desks: bool = False) -> dict[str, int]:
+    """Overdue, due-soon and behind-schedule assignments in ``unit``'s subtree (or the
+    whole scope); with ``desks``, only those of the units where the user works."""
+    lists = {"overdue": overdue, "due_soon": due_soon, "behind": behind}
+    if desks:
+        mine = my_units(user)
+        return {k: fn(user, unit).filter(unit__in=mine).count() if mine else 0 for k, fn in lists.items()}
+    return {k: fn(user, unit).count() for k, fn in lists.items()}

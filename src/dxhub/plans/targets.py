@@ -89,15 +89,25 @@ def forecast(points: list[tuple[dt.date, Decimal]], deadline: dt.date) -> Decima
 
 
 def assess(
-    points: list[tuple[dt.date, str, Decimal]], value: Decimal, deadline: dt.date, lower_better: bool, today: dt.date
+    points: list[tuple[dt.date, str, Decimal]],
+    value: Decimal,
+    deadline: dt.date,
+    lower_better: bool,
+    today: dt.date,
+    lo: Decimal | None = None,
+    hi: Decimal | None = None,
 ) -> Progress:
     """Progress of one share from its approved figures (period end, period code, value),
-    in time order."""
+    in time order; the forecast stays inside the indicator's bounds ``lo``..``hi``."""
     if not points:
         return Progress(None, "", None, None, ST.NO_DATA)
     _end, period, current = points[-1]
     reached = attainment(current, value, lower_better).quantize(Q4, rounding=ROUND_HALF_UP)
     ahead = forecast([(d, v) for d, _p, v in points], deadline)
+    if lo is not None:
+        ahead = max(ahead, lo)
+    if hi is not None:
+        ahead = min(ahead, hi)
     if lower_better:
         met, near = (lambda v: v <= value), (lambda v: v <= value + abs(value) * RISK_TOLERANCE)
     else:
@@ -130,12 +140,13 @@ def refresh(shares: list[UnitTarget], today: dt.date | None = None) -> int:
     for target_id, group in by_target.items():
         target = targets[target_id]
         lower = target.indicator.direction == Indicator.Direction.LOWER_BETTER
+        lo, hi = bounds(target.indicator)
         since = target.start - dt.timedelta(days=HISTORY_DAYS)
         for i in range(0, len(group), CHUNK):
             chunk = group[i : i + CHUNK]
-            series = _series(target.indicator_id, [s.unit_id for s in chunk], since, today)
+            by_unit = series(target.indicator_id, [s.unit_id for s in chunk], since, today)
             for s in chunk:
-                p = assess(series.get(s.unit_id, []), s.value, s.deadline, lower, today)
+                p = assess(by_unit.get(s.unit_id, []), s.value, s.deadline, lower, today, lo, hi)
                 new = (p.current, p.period, p.attainment, p.forecast, p.status)
                 if new != (s.current, s.period, s.attainment, s.forecast, s.status):
                     s.current, s.period, s.attainment, s.forecast, s.status = new
@@ -147,7 +158,7 @@ def refresh(shares: list[UnitTarget], today: dt.date | None = None) -> int:
     return len(changed)
 
 
-def _series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.date) -> dict:
+def series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.date) -> dict:
     """Approved figures per unit, in time order, of the one periodicity most recently
     reported (a yearly and a quarterly figure are not one series)."""
     rows = Rollup.objects.filter(indicator_id=indicator_id, unit_id__in=unit_ids, n__gt=0, value__isnull=False)
@@ -196,40 +207,42 @@ class TargetData:
     objective: Objective | None = None
 
 
-def check_value(indicator: Indicator, raw) -> Decimal:
-    """A target value, read as reporting reads figures, inside what the indicator's
-    roll-up can show (a yes/no indicator rolls up as a percentage of units)."""
-    value = to_decimal(raw, indicator.value_type == Indicator.ValueType.INTEGER)
+def bounds(indicator: Indicator) -> tuple[Decimal | None, Decimal | None]:
+    """What the indicator's roll-up can show (a yes/no indicator rolls up as a
+    percentage of units; counts are never negative)."""
     lo, hi = indicator.min_value, indicator.max_value
     if indicator.value_type in (Indicator.ValueType.PERCENTAGE, Indicator.ValueType.BOOLEAN):
         lo, hi = Decimal(0), Decimal(100)
     elif lo is None and indicator.aggregation == Indicator.Aggregation.SUM:
         lo = Decimal(0)
+    return lo, hi
+
+
+def check_value(indicator: Indicator, raw) -> Decimal:
+    """A target value, read as reporting reads figures, inside the indicator's bounds."""
+    value = to_decimal(raw, indicator.value_type == Indicator.ValueType.INTEGER)
+    lo, hi = bounds(indicator)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise DomainError(
-            _("Giá trị %(value)s nằm ngoài khoảng của chỉ tiêu %(code)s (%(lo)s – %(hi)s).")
-            % {
-                "value": raw,
-                "code": indicator.code,
-                "lo": lo if lo is not None else "…",
-                "hi": hi if hi is not None else "…",
-            },
-            {"value": _("ngoài khoảng")},
-        )
+        message = _("Giá trị %(value)s nằm ngoài khoảng của chỉ tiêu %(code)s (%(lo)s – %(hi)s).") % {
+            "value": raw,
+            "code": indicator.code,
+            "lo": lo if lo is not None else "…",
+            "hi": hi if hi is not None else "…",
+        }
+        raise DomainError(message, {"value": message})
     return value
 
 
 def _indicator(code: str) -> Indicator:
     indicator = Indicator.objects.filter(code=(code or "").strip().upper(), is_active=True).first()
     if indicator is None:
-        raise DomainError(
-            _("Chỉ tiêu báo cáo “%(code)s” không có trong danh mục.") % {"code": code}, {"indicator": _("không có")}
-        )
+        message = _("Chỉ tiêu báo cáo “%(code)s” không có trong danh mục.") % {"code": code}
+        raise DomainError(message, {"indicator": message})
     if indicator.value_type == Indicator.ValueType.TEXT or indicator.aggregation == Indicator.Aggregation.NONE:
         raise DomainError(
             _("Chỉ tiêu %(code)s không tổng hợp được thành số, không dùng làm chỉ tiêu kế hoạch.")
             % {"code": indicator.code},
-            {"indicator": _("không tổng hợp được")},
+            {"indicator": _("Chỉ tiêu %(code)s không tổng hợp được thành số.") % {"code": indicator.code}},
         )
     return indicator
 
@@ -302,12 +315,20 @@ def cascade(user, share: UnitTarget, values: dict[Unit, object], deadline: dt.da
             _("Thời hạn giao (%(d)s) muộn hơn thời hạn của chỉ tiêu (%(limit)s).")
             % {"d": deadline.strftime("%d/%m/%Y"), "limit": share.deadline.strftime("%d/%m/%Y")}
         )
+    if deadline < target.start:
+        problems.append(
+            _("Thời hạn giao (%(d)s) trước ngày bắt đầu tính chỉ tiêu (%(start)s).")
+            % {"d": deadline.strftime("%d/%m/%Y"), "start": target.start.strftime("%d/%m/%Y")}
+        )
     parsed = {}
     for unit, raw in sorted(values.items(), key=lambda kv: kv[0].path):
         if not unit.path.startswith(giver.path) or unit.pk == giver.pk:
             raise NotInScope(
                 _("Đơn vị %(unit)s không thuộc quyền giao của %(giver)s.") % {"unit": unit, "giver": giver}
             )
+        if not unit.is_active:
+            problems.append(_("Đơn vị %(unit)s đã giải thể hoặc sáp nhập.") % {"unit": unit})
+            continue
         try:
             parsed[unit] = _parse(target.indicator, share.value if raw in (None, "") else raw)
         except DomainError as exc:

@@ -39,8 +39,7 @@ def test_progress_follows_approval_and_reopening(plans):
     plans.approve("HVHC", "2025-Q3", dict(plans.cat.GOOD, DOC_TOTAL="400", DOC_SIGNED="300"))
     share.refresh_from_db()
     assert share.current == D("75.0000") and share.period == "2025-Q3" and share.attainment == D("0.9375")
-    sub = plans.approve("BTL86", "2025-Q3", dict(plans.cat.GOOD, DOC_TOTAL="100", DOC_SIGNED="100"),
-                        user="admin")
+    sub = plans.approve("BTL86", "2025-Q3", dict(plans.cat.GOOD, DOC_TOTAL="100", DOC_SIGNED="100"), user="admin")
     share.refresh_from_db()
     assert share.current == D("80.0000") and share.status == "achieved"  # 400 of 500 signed
     submissions.reopen(plans.user("pheduyet_bqp"), sub, "Sai số liệu")
@@ -56,8 +55,13 @@ def test_cascade_two_levels(plans):
     assert {s.unit.code: s.value for s in made} == {"HVHC": D(95), "BTL86": D(90)}
     academy = UnitTarget.objects.get(target=target, unit=u["HVHC"])
     targets.cascade(plans.user("qtv_hvhc"), academy, {u["HVHC-TD1"]: "100"})
-    plans.approve("HVHC-TD1", "2025-Q3", dict(plans.cat.GOOD, DOC_TOTAL="10", DOC_SIGNED="10"), user="admin",
-                  reviewer="pheduyet_hvhc")
+    plans.approve(
+        "HVHC-TD1",
+        "2025-Q3",
+        dict(plans.cat.GOOD, DOC_TOTAL="10", DOC_SIGNED="10"),
+        user="admin",
+        reviewer="pheduyet_hvhc",
+    )
     td1 = UnitTarget.objects.get(target=target, unit=u["HVHC-TD1"])
     academy.refresh_from_db()
     assert td1.status == "achieved" and academy.current == D(100)
@@ -86,3 +90,27 @@ def test_target_refusals(plans):
     with pytest.raises(DomainError, match="đã được giao"):
         targets.cascade(plans.user("lanhdao_bqp"), top, {u["HVHC"]: "95"})
     assert UnitTarget.objects.count() == 2
+
+
+def test_cascade_deadline_and_dissolved_unit(plans):
+    u = plans.units
+    top = plans.target("90").shares.get()
+    with pytest.raises(DomainError) as exc:
+        targets.cascade(plans.user("lanhdao_bqp"), top, {u["HVHC"]: "95"}, deadline=dt.date(2020, 1, 1))
+    assert "trước ngày bắt đầu" in exc.value.problem_list[0]
+    u["BTL86"].is_active = False
+    u["BTL86"].save()
+    with pytest.raises(DomainError) as exc:
+        targets.cascade(plans.user("lanhdao_bqp"), top, {u["HVHC"]: "95", u["BTL86"]: "90"})
+    assert "giải thể" in exc.value.problem_list[0]
+    assert UnitTarget.objects.count() == 1
+
+
+def test_forecast_stays_inside_the_indicator_range():
+    pts = [(dt.date(2025, 3, 31), "2025-Q1", D(60)), (dt.date(2025, 6, 30), "2025-Q2", D(90))]
+    p = targets.assess(pts, D(100), dt.date(2030, 12, 31), False, dt.date(2025, 7, 1), D(0), D(100))
+    assert p.forecast == D(100) and p.status == "on_track"
+    falling = [(d, c, 100 - v) for d, c, v in pts]
+    assert (
+        targets.assess(falling, D(100), dt.date(2030, 12, 31), False, dt.date(2025, 7, 1), D(0), D(100)).forecast == 0
+    )

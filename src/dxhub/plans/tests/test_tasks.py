@@ -68,7 +68,9 @@ def test_refusals_leave_nothing(plans):
         services.save_task(
             boss,
             plans.plan,
-            services.TaskData(code="NV02", title="X", lead=u["BQP"], start=dt.date(2026, 5, 1), due=dt.date(2026, 4, 1)),
+            services.TaskData(
+                code="NV02", title="X", lead=u["BQP"], start=dt.date(2026, 5, 1), due=dt.date(2026, 4, 1)
+            ),
         )
     assert "due" in exc.value.problems and Task.objects.count() == 1
     # a unit outside the giver's subtree
@@ -130,3 +132,63 @@ def test_lists(plans):
     assert services.overdue(plans.user("qtv_hvhc"), u["HVHC"], today=dt.date(2026, 4, 2)).count() == 1
     assert services.behind(boss, u["BQP"], today=dt.date(2026, 3, 1)).count() == 2
     assert services.due_soon(boss, today=dt.date(2026, 3, 28)).count() == 2
+
+
+def test_parent_of_another_task_and_reopen_under_a_finished_parent(plans):
+    u, boss = plans.units, plans.user("lanhdao_bqp")
+    other = services.save_task(
+        boss,
+        plans.plan,
+        services.TaskData(
+            code="NV02", title="Khác", lead=u["BQP"], start=dt.date(2026, 1, 1), due=dt.date(2026, 6, 30)
+        ),
+    )
+    services.hand_down(boss, plans.task, [u["HVHC"]])
+    academy = Assignment.objects.get(task=plans.task, unit=u["HVHC"])
+    with pytest.raises(NotInScope):
+        services.hand_down(plans.user("qtv_hvhc"), other, [u["HVHC-TD1"]], parent=academy)
+    assert not Assignment.objects.filter(task=other).exists()
+    services.hand_down(plans.user("qtv_hvhc"), plans.task, [u["HVHC-TD1"]], parent=academy)
+    td1 = Assignment.objects.get(task=plans.task, unit=u["HVHC-TD1"])
+    services.report_progress(plans.user("nhaplieu_td1"), td1, None, "Xong", outputs=[pdf()], done=True)
+    services.report_progress(plans.user("nhaplieu_hvhc"), academy, None, "Xong", outputs=[pdf()], done=True)
+    with pytest.raises(DomainError, match="cần cấp trên mở lại"):
+        services.reopen(plans.user("qtv_hvhc"), td1, "Thiếu phụ lục")
+    td1.refresh_from_db()
+    assert td1.status == "done"
+    services.reopen(boss, academy, "Thiếu phụ lục")
+    services.reopen(plans.user("qtv_hvhc"), td1, "Thiếu phụ lục")
+    academy.refresh_from_db()
+    plans.task.refresh_from_db()
+    assert academy.status == "in_progress" and academy.progress == 90 and plans.task.progress == 90
+
+
+def test_plan_period_cannot_leave_its_tasks_out(plans):
+    boss = plans.user("lanhdao_bqp")
+    data = services.PlanData(
+        code=plans.plan.code,
+        title=plans.plan.title,
+        kind="plan",
+        start=dt.date(2027, 1, 1),
+        end=dt.date(2030, 12, 31),
+        owner=plans.units["BQP"],
+    )
+    with pytest.raises(DomainError) as exc:
+        services.save_plan(boss, data, plans.plan)
+    assert "ngoài thời gian mới" in exc.value.problems["end"]
+    data.start, data.owner = plans.plan.start, plans.units["HVHC"]
+    with pytest.raises(DomainError) as exc:
+        services.save_plan(plans.user("admin"), data, plans.plan)
+    assert "owner" in exc.value.problems
+
+
+def test_progress_outside_the_owner_shows_only_ones_branch(plans):
+    u, boss = plans.units, plans.user("lanhdao_bqp")
+    services.hand_down(boss, plans.task, [u["HVHC"], u["BTL86"]])
+    academy = Assignment.objects.get(task=plans.task, unit=u["HVHC"])
+    services.report_progress(plans.user("nhaplieu_hvhc"), academy, 80, "Đã kết nối")
+    plans.task.refresh_from_db()
+    assert services.progress_for(boss, [plans.task]) == {plans.task.pk: 40}
+    assert services.progress_for(plans.user("qtv_hvhc"), [plans.task]) == {plans.task.pk: 80}
+    assert services.progress_for(plans.user("lanhdao_86"), [plans.task]) == {plans.task.pk: 0}
+    assert services.progress_for(plans.user("nhaplieu_86tt"), [plans.task]) == {plans.task.pk: None}

@@ -10,6 +10,8 @@ from dxhub.audit import services as audit
 from dxhub.audit.context import acting_as
 from dxhub.org import bulk, demo_data, identifiers
 from dxhub.org.models import PeerGroup, Person, Unit
+from dxhub.plans.demo import load_plans
+from dxhub.plans.models import Assignment, Plan, Task, UnitTarget
 from dxhub.reporting.demo import load_catalogue, load_form, load_values
 from dxhub.reporting.models import Indicator, Submission
 
@@ -19,8 +21,11 @@ DEMO_PASSWORD = "Dxhub@2025"  # noqa: S105 - demo data only, printed to the oper
 DEMO_ACCOUNTS = [
     ("quantri", "Quản trị hệ thống", "BQP", Role.SYSTEM_ADMIN),
     ("qtv.hvhc", "Đỗ Mạnh Tiến", "HVHC", Role.UNIT_ADMIN),
+    ("lanhdao.bqp", "Nguyễn Quốc Hưng", "BQP", Role.LEADER),
+    ("lanhdao.hvhc", "Trần Đức Thịnh", "HVHC", Role.LEADER),
     ("lanhdao.btl86", "Trần Văn Thắng", "BTL86", Role.LEADER),
     ("nhaplieu.hvhc", "Lê Thị Thu Hà", "HVHC", Role.DATA_ENTRY),
+    ("nhaplieu.vphvhc", "Nguyễn Thị Thanh Hương", "HVHC-VP", Role.DATA_ENTRY),
     ("pheduyet.tckt", "Phạm Quang Huy", "TCKT", Role.REVIEWER),
     ("pheduyet.hvhc", "Nguyễn Văn Bình", "HVHC", Role.REVIEWER),
     ("pheduyet.bqp", "Vũ Thị Lan", "BQP", Role.REVIEWER),
@@ -57,6 +62,7 @@ class Command(BaseCommand):
             new_reports = load_values()
             load_frameworks()
             new_rounds = load_rounds()
+            new_plans = load_plans()
         if not quiet:
             self.stdout.write(
                 _(
@@ -82,6 +88,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Đánh giá chuyển đổi số: %(n)s kỳ đánh giá (lần này thêm %(new)s).")
                 % {"n": Round.objects.count(), "new": len(new_rounds)}
+            )
+            self.stdout.write(
+                _(
+                    "Kế hoạch chuyển đổi số: %(n)s kế hoạch, %(tasks)s nhiệm vụ giao %(assignments)s lượt đơn vị, "
+                    "%(shares)s chỉ tiêu giao đơn vị (lần này thêm %(new)s kế hoạch)."
+                )
+                % {
+                    "n": Plan.objects.count(),
+                    "tasks": Task.objects.count(),
+                    "assignments": Assignment.objects.count(),
+                    "shares": UnitTarget.objects.count(),
+                    "new": len(new_plans),
+                }
             )
             self.stdout.write(_("Tài khoản mẫu (mật khẩu chung: %(password)s):") % {"password": DEMO_PASSWORD})
             for username, name, code, role in DEMO_ACCOUNTS:
