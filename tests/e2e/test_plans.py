@@ -362,14 +362,14 @@ def test_a_target_cascaded_two_levels_and_read_from_approved_figures(page, live_
     page.wait_for_url(f"{live_server.url}/ke-hoach/chi-tieu/{academy.pk}/")
     expect(page.locator("h2.page-title")).to_have_text("Tỷ lệ văn bản đi được ký số — Học viện Hậu cần")
     expect(page.locator("#dx-current")).to_have_text(vn2(academy.current))
-    expect(page.locator("#dx-current + div")).to_have_text("2025-Q3")
+    expect(page.locator("#dx-current + div")).to_have_text("Quý III/2025")
     expect(page.locator("#dx-forecast")).to_have_text(vn2(academy.forecast))
     status = page.locator("h2.page-title").locator("xpath=../..").locator(".badge")  # beside the title
     expect(status).to_have_text(academy.get_status_display())
     chart = page.locator("[data-dx-chart][data-dx-ready]")
     expect(chart).to_have_count(1)
     expect(chart.locator("svg text", has_text="phải đạt 95")).to_have_count(1)  # the target line
-    for label in ("2025-Q2", "2025-Q3", "Thời hạn"):
+    for label in ("Quý II/2025", "Quý III/2025", f"Hạn {academy.deadline:%d/%m/%Y}", "Dự báo theo xu hướng"):
         expect(chart.locator("svg text", has_text=label)).to_have_count(1)
     below = page.locator("#dx-cascade tr", has_text="Tiểu đoàn 1 học viên")
     battalion.refresh_from_db()

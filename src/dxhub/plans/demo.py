@@ -18,6 +18,7 @@ back to the day they were "made". Loading again changes nothing.
 import calendar
 import datetime as dt
 import random
+import textwrap
 import unicodedata
 from decimal import Decimal
 
@@ -48,7 +49,7 @@ ACCOUNTS = (
 )
 LINK = "https://cds.mil.vn/ket-qua"  # where units without an account file their products
 
-HIGH, NORMAL, LOW = Priority.HIGH, Priority.NORMAL, Priority.LOW
+HIGH = Priority.HIGH
 
 
 def load_plans(today: dt.date | None = None) -> list[Plan]:
@@ -84,8 +85,9 @@ def _ascii(text: str) -> str:
 
 def pdf_bytes(*lines: str) -> bytes:
     """A one-page PDF (Helvetica, so the text is written without diacritics)."""
+    rows = [row for line in lines for row in textwrap.wrap(_ascii(line), 85)]
     text = " ".join(
-        f"BT /F1 {13 if i == 0 else 11} Tf 60 {780 - 22 * i} Td ({_ascii(line)}) Tj ET" for i, line in enumerate(lines)
+        f"BT /F1 {13 if i == 0 else 11} Tf 60 {780 - 20 * i} Td ({row}) Tj ET" for i, row in enumerate(rows)
     ).encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -179,8 +181,13 @@ class _Demo:
             due = _clamp(due, start, parent.due if parent else task.due)
         with acting_as(user):
             made = services.hand_down(user, task, [self.u(c) for c in codes], due=due, parent=parent)
-        Assignment.objects.filter(pk__in=[a.pk for a in made]).update(assigned_at=self.at(start, 8))
+        # The story hands work down on the task's first day (the service would start it today).
+        start = min(start, made[0].due)
+        Assignment.objects.filter(pk__in=[a.pk for a in made]).update(
+            assigned_at=self.at(start, 8), start=start, behind_from=services.behind_from(start, made[0].due, 0)
+        )
         for a in made:
+            a.start = start
             self.given[(task.pk, a.unit.code)] = a
         return made
 
@@ -189,7 +196,7 @@ class _Demo:
         named ``pdf``, or a link to the unit's results page."""
         user = self.users[who]
         assignment = self.given[(task.pk, code)]
-        on = _clamp(on, assignment.start, self.today)
+        on = min(self.today, max(on, assignment.start))  # never dated in the future
         outputs, link = [], ""
         if done and pdf:
             body = pdf_bytes(
@@ -322,7 +329,7 @@ class _Demo:
             "Kiến trúc phiên bản 2.0 đã được Thủ trưởng Bộ phê duyệt, hướng dẫn các loại hình cơ quan, đơn vị áp dụng.",
             d(2024, 11, 20),
             done=True,
-            pdf="kien-truc-cpdt-2.0.pdf",
+            pdf="kien-truc-cpdt-phien-ban-2.pdf",
         )
 
         t = self.task(

@@ -268,6 +268,13 @@ class Target(models.Model):
     def __str__(self):
         return f"{self.code}. {self.title}"
 
+    @property
+    def value_unit(self) -> str:
+        """The unit of the value: a yes/no indicator is targeted as a share of units."""
+        if self.indicator.value_type == "boolean":
+            return str(_("% đơn vị"))
+        return self.indicator.unit
+
 
 class UnitTargetQuerySet(ScopedQuerySet):
     scope_path_field = "unit__path"
@@ -313,3 +320,13 @@ class UnitTarget(models.Model):
 
     def __str__(self):
         return f"{self.target.code} · {self.unit}"
+
+    @property
+    def period_label(self) -> str:
+        """The period of ``current`` as people write it (Quý III/2025)."""
+        from dxhub.reporting.periods import Period, PeriodError
+
+        try:
+            return Period.parse(self.period).label if self.period else ""
+        except PeriodError:
+            return self.period

@@ -281,6 +281,12 @@ def check_task(plan: Plan, data: TaskData, task: Task | None = None) -> dict[str
         problems["start"] = _("Ngày bắt đầu phải nằm trong thời gian kế hoạch (%(start)s – %(end)s).") % period
     elif data.due > plan.end:
         problems["due"] = _("Hạn hoàn thành phải nằm trong thời gian kế hoạch (%(start)s – %(end)s).") % period
+    if task is not None and task.pk and "due" not in problems:
+        handed = task.assignments.filter(Q(due__gt=data.due) | Q(start__lt=data.start)).count()
+        if handed:
+            problems["due"] = _(
+                "%(n)s đơn vị đã được giao nhiệm vụ với thời gian ngoài thời gian mới; hãy sửa hạn giao trước."
+            ) % {"n": handed}
     subtree = plan.owner.path
     if not data.lead.path.startswith(subtree):
         problems["lead"] = _("Đơn vị chủ trì %(unit)s không thuộc %(owner)s.") % {
@@ -351,17 +357,19 @@ def hand_down(user, task: Task, units: list[Unit], due: dt.date | None = None, p
     _require(can_manage(user, giver), _("Bạn không có quyền giao nhiệm vụ thay %(unit)s.") % {"unit": giver})
     limit = parent.due if parent is not None else task.due
     due = due or limit
-    start = max(task.start, parent.start) if parent is not None else task.start
+    earliest = max(task.start, parent.start) if parent is not None else task.start
+    # A unit's work starts when it is handed the task, not before (or it is behind at once).
+    start = min(max(earliest, timezone.localdate()), due)
     problems = []
     if due > limit:
         problems.append(
             _("Hạn giao (%(due)s) muộn hơn hạn của nhiệm vụ (%(limit)s).")
             % {"due": due.strftime("%d/%m/%Y"), "limit": limit.strftime("%d/%m/%Y")}
         )
-    if due < start:
+    if due < earliest:
         problems.append(
             _("Hạn giao (%(due)s) trước ngày bắt đầu (%(start)s).")
-            % {"due": due.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")}
+            % {"due": due.strftime("%d/%m/%Y"), "start": earliest.strftime("%d/%m/%Y")}
         )
     for unit in units:
         below = unit.path.startswith(giver.path) and (parent is None or unit.pk != giver.pk)

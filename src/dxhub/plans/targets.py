@@ -16,6 +16,7 @@ since a year before the target's start, read at the deadline. Status:
 - off track: otherwise; no data: nothing approved yet.
 """
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ ST = UnitTarget.Status
 RISK_TOLERANCE = Decimal("0.10")
 Q4 = Decimal("0.0001")
 HISTORY_DAYS = 366  # figures this long before the start still count for the trend
+FILLED = Decimal("0.9")  # share of the previous period's reports a sum's latest period needs
 CHUNK = 2000
 
 
@@ -141,12 +143,14 @@ def refresh(shares: list[UnitTarget], today: dt.date | None = None) -> int:
         target = targets[target_id]
         lower = target.indicator.direction == Indicator.Direction.LOWER_BETTER
         lo, hi = bounds(target.indicator)
+        additive = target.indicator.aggregation == Indicator.Aggregation.SUM
         since = target.start - dt.timedelta(days=HISTORY_DAYS)
         for i in range(0, len(group), CHUNK):
             chunk = group[i : i + CHUNK]
-            by_unit = series(target.indicator_id, [s.unit_id for s in chunk], since, today)
+            by_unit = series(target.indicator_id, [s.unit_id for s in chunk], since, today, additive)
             for s in chunk:
-                p = assess(by_unit.get(s.unit_id, []), s.value, s.deadline, lower, today, lo, hi)
+                points = [p for p in by_unit.get(s.unit_id, []) if p[0] <= s.deadline]  # judged at the deadline
+                p = assess(points, s.value, s.deadline, lower, today, lo, hi)
                 new = (p.current, p.period, p.attainment, p.forecast, p.status)
                 if new != (s.current, s.period, s.attainment, s.forecast, s.status):
                     s.current, s.period, s.attainment, s.forecast, s.status = new
@@ -158,37 +162,51 @@ def refresh(shares: list[UnitTarget], today: dt.date | None = None) -> int:
     return len(changed)
 
 
-def series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.date) -> dict:
-    """Approved figures per unit, in time order, of the one periodicity most recently
-    reported (a yearly and a quarterly figure are not one series)."""
+def series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.date, additive: bool = False) -> dict:
+    """Approved figures per unit, (period end, period code, value) in time order, of the
+    one periodicity most recently reported (a yearly and a quarterly figure are not one
+    series), for periods that have ended.
+
+    An ``additive`` indicator (a sum) reads low while a period's reports are still being
+    approved: a latest period with markedly fewer approved reports (``n``) than the one
+    before it is left out until it fills up, so a half-approved quarter is not taken
+    for a fall."""
     rows = Rollup.objects.filter(indicator_id=indicator_id, unit_id__in=unit_ids, n__gt=0, value__isnull=False)
     by_unit = defaultdict(list)
-    for unit_id, code, value in rows.values_list("unit_id", "period", "value"):
+    for unit_id, code, value, n in rows.values_list("unit_id", "period", "value", "n"):
         try:
             period = Period.parse(code)
         except PeriodError:
             continue
-        if since <= period.end <= max(today, period.start):
-            by_unit[unit_id].append((period, value))
+        if since <= period.end <= today:
+            by_unit[unit_id].append((period, value, n))
     out = {}
     for unit_id, items in by_unit.items():
-        items.sort(key=lambda pv: (pv[0].end, pv[0].kind))
+        items.sort(key=lambda pvn: (pvn[0].end, pvn[0].kind))
         kind = items[-1][0].kind
-        out[unit_id] = [(p.end, p.code, Decimal(v)) for p, v in items if p.kind == kind]
+        items = [i for i in items if i[0].kind == kind]
+        while additive and len(items) > 1 and items[-1][2] < FILLED * items[-2][2]:
+            items.pop()
+        out[unit_id] = [(p.end, p.code, Decimal(v)) for p, v, _n in items]
     return out
 
 
 def on_figures_changed(sender, unit_ids, indicator_ids, **kwargs):
     """Approved figures moved (an approval, a reopening, a unit moved): the shares of
-    those units on targets over those indicators follow, in the same transaction."""
+    those units on targets over those indicators follow, in the same transaction. A
+    rebuild of the roll-ups (``unit_ids`` None) refreshes every share."""
+    if unit_ids is None:
+        refresh_all(indicator_ids=indicator_ids)
+        return
     shares = list(UnitTarget.objects.filter(unit_id__in=unit_ids, target__indicator_id__in=indicator_ids))
     if shares:
         refresh(shares)
 
 
-def refresh_all(today: dt.date | None = None) -> int:
+def refresh_all(today: dt.date | None = None, indicator_ids=None) -> int:
     n = 0
-    for target in Target.objects.all():
+    qs = Target.objects.all() if indicator_ids is None else Target.objects.filter(indicator_id__in=indicator_ids)
+    for target in qs:
         n += refresh(list(target.shares.all()), today)
     return n
 
@@ -320,6 +338,7 @@ def cascade(user, share: UnitTarget, values: dict[Unit, object], deadline: dt.da
             _("Thời hạn giao (%(d)s) trước ngày bắt đầu tính chỉ tiêu (%(start)s).")
             % {"d": deadline.strftime("%d/%m/%Y"), "start": target.start.strftime("%d/%m/%Y")}
         )
+    reporting = _reporting_paths(target.indicator, giver)
     parsed = {}
     for unit, raw in sorted(values.items(), key=lambda kv: kv[0].path):
         if not unit.path.startswith(giver.path) or unit.pk == giver.pk:
@@ -328,6 +347,12 @@ def cascade(user, share: UnitTarget, values: dict[Unit, object], deadline: dt.da
             )
         if not unit.is_active:
             problems.append(_("Đơn vị %(unit)s đã giải thể hoặc sáp nhập.") % {"unit": unit})
+            continue
+        if reporting is not None and not _reports(unit, reporting):
+            problems.append(
+                _("%(unit)s và các đơn vị trực thuộc không báo cáo chỉ tiêu %(code)s, nên sẽ không có số liệu.")
+                % {"unit": unit, "code": target.indicator.code}
+            )
             continue
         try:
             parsed[unit] = _parse(target.indicator, share.value if raw in (None, "") else raw)
@@ -361,6 +386,21 @@ def cascade(user, share: UnitTarget, values: dict[Unit, object], deadline: dt.da
     return made
 
 
+def _reporting_paths(indicator: Indicator, root: Unit) -> list[str] | None:
+    """Sorted paths of the active units under ``root`` that report ``indicator``; None
+    when every unit does."""
+    if not indicator.applies_to:
+        return None
+    qs = Unit.objects.subtree(root).filter(kind__in=indicator.applies_to, is_active=True)
+    return sorted(qs.values_list("path", flat=True))
+
+
+def _reports(unit: Unit, paths: list[str]) -> bool:
+    """Does a unit of ``paths`` (sorted) lie in ``unit``'s subtree?"""
+    i = bisect.bisect_left(paths, unit.path)
+    return i < len(paths) and paths[i].startswith(unit.path)
+
+
 def shares_for(user, unit: Unit | None = None):
     qs = UnitTarget.objects.restrict(user, Action.VIEW)
     return in_subtree(qs, unit) if unit is not None else qs
@@ -377,8 +417,9 @@ class HeatMap:
     cells: dict[tuple[int, int], UnitTarget]  # (target id, unit id)
 
 
-def heatmap(user, unit: Unit, plan: Plan | None = None) -> HeatMap:
-    """Attainment of every target handed to ``unit``'s direct subordinates."""
+def heatmap(user, unit: Unit, plan: Plan | None = None, current_only: bool = False) -> HeatMap:
+    """Attainment of every target handed to ``unit``'s direct subordinates (of one plan,
+    or of the plans still running when ``current_only``)."""
     if not covers(user, Action.VIEW, unit):
         raise NotInScope()
     kids = list(unit.children.filter(is_active=True).order_by("path"))
@@ -387,6 +428,8 @@ def heatmap(user, unit: Unit, plan: Plan | None = None) -> HeatMap:
     )
     if plan is not None:
         qs = qs.filter(target__plan=plan)
+    elif current_only:
+        qs = qs.filter(target__plan__end__gte=timezone.localdate())
     cells = {(s.target_id, s.unit_id): s for s in qs}
     target_ids = {t for t, _u in cells}
     targets = list(

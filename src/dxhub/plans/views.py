@@ -280,7 +280,9 @@ def roadmap(request, pk):
     """The plan's tasks on a time line (Gantt), grouped by objective; with ``unit``,
     only tasks that unit leads or holds an assignment of."""
     plan = _plan(request, pk)
-    tasks = plan.tasks.select_related("objective", "lead").order_by("objective__position", "start", "code")
+    by_unit = request.GET.get("by") == "unit"
+    order = ("lead__path", "start", "code") if by_unit else ("objective__position", "start", "code")
+    tasks = plan.tasks.select_related("objective", "lead").order_by(*order)
     unit = None
     if request.GET.get("unit"):
         unit = _unit(request)
@@ -291,9 +293,11 @@ def roadmap(request, pk):
     shown = services.progress_for(request.user, tasks)
     rows, group = [], "none yet"
     for t in tasks:
-        if t.objective_id != group:  # a header row per objective
-            group = t.objective_id
-            rows.append({"name": str(t.objective) if t.objective else _("Chưa gắn mục tiêu"), "header": True})
+        key = t.lead_id if by_unit else t.objective_id
+        if key != group:  # a header row per objective, or per lead unit
+            group = key
+            objective = str(t.objective) if t.objective else _("Chưa gắn mục tiêu")
+            rows.append({"name": t.lead.name if by_unit else objective, "header": True})
         progress = shown[t.pk] or 0
         rows.append(
             {
@@ -569,8 +573,9 @@ def heatmap(request):
     """Attainment of targets across the direct subordinates of a unit."""
     unit = _unit(request)
     plans = list(services.visible_plans(request.user).filter(targets__isnull=False).distinct().order_by("start"))
-    plan = next((p for p in plans if str(p.pk) == request.GET.get("plan")), None)
-    heat = targets.heatmap(request.user, unit, plan)
+    choice = request.GET.get("plan") or "current"
+    plan = next((p for p in plans if str(p.pk) == choice), None)
+    heat = targets.heatmap(request.user, unit, plan, current_only=choice == "current")
     index = {code: i for i, (code, _label) in enumerate(UnitTarget.Status.choices)}
     chart = {
         "x": [u.short_name or u.code for u in heat.units],
@@ -596,6 +601,7 @@ def heatmap(request):
             "chart": chart,
             "plans": plans,
             "plan": plan,
+            "choice": choice,
             "height": 140 + 30 * len(heat.targets),
         },
     )
@@ -647,7 +653,7 @@ def share_detail(request, pk):
         "values": values,
         "target": float(share.value),
         "name": target.indicator.name,
-        "unit": target.indicator.unit,
+        "unit": target.value_unit,
     }
     if share.forecast is not None and values:
         chart["labels"].append(_("Hạn %(d)s") % {"d": share.deadline.strftime("%d/%m/%Y")})

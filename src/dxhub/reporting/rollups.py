@@ -253,6 +253,7 @@ def rebuild(period: str | None = None, indicator_id: int | None = None) -> int:
     with connection.cursor() as cursor:
         for depth in range(1, max_depth + 1):
             cursor.execute(sql, [depth * tree.STEP, depth, *params])
+    figures_changed.send(sender=Rollup, unit_ids=None, indicator_ids=None if indicator_id is None else [indicator_id])
     return rows.count()
 
 

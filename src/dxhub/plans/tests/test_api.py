@@ -302,6 +302,8 @@ def test_warning_lists_and_filters(plans, as_):
         )
         ids[code] = task.pk
         services.hand_down(boss, task, [u["HVHC"]])
+        # as if handed down on the task's first day (a hand-down today starts today)
+        Assignment.objects.filter(task=task).update(start=start, behind_from=services.behind_from(start, due, 0))
     leader = as_("lanhdao_bqp")
 
     def tasks(**query):

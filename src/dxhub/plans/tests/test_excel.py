@@ -424,9 +424,10 @@ def test_export_assignments(plans):
     assert first[4:6] == [dt.datetime.combine(start, dt.time()), dt.datetime.combine(due, dt.time())]
     assert ws["E2"].number_format == ws["F2"].number_format == "dd/mm/yyyy"
     assert first[6:] == ["Đang thực hiện", 40, 5, "Đã kéo cáp quang đến tiểu đoàn"]
+    command = Assignment.objects.get(task=plans.task, unit=u["BTL86"])
     assert [c.value for c in ws[3]][3:] == [
         "Bộ Tư lệnh 86",
-        dt.datetime(2026, 1, 1),
+        dt.datetime.combine(command.start, dt.time()),  # the day it was handed down, or the task's start
         dt.datetime(2026, 12, 31),
         "Chưa thực hiện",
         0,

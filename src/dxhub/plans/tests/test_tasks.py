@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dxhub.audit.models import AuditEvent
 from dxhub.core.errors import DomainError, NotInScope
@@ -126,12 +127,32 @@ def test_plan_cycle_refused(plans):
 
 def test_lists(plans):
     u, boss = plans.units, plans.user("lanhdao_bqp")
-    services.hand_down(boss, plans.task, [u["HVHC"], u["BTL86"]], due=dt.date(2026, 3, 31))
-    late = services.overdue(boss, u["BQP"], today=dt.date(2026, 4, 2))
-    assert late.count() == 2
-    assert services.overdue(plans.user("qtv_hvhc"), u["HVHC"], today=dt.date(2026, 4, 2)).count() == 1
-    assert services.behind(boss, u["BQP"], today=dt.date(2026, 3, 1)).count() == 2
-    assert services.due_soon(boss, today=dt.date(2026, 3, 28)).count() == 2
+    today = timezone.localdate()
+    task = services.save_task(
+        boss,
+        plans.plan,
+        services.TaskData(
+            code="NV05",
+            title="Theo dõi",
+            lead=u["BQP"],
+            start=today - dt.timedelta(days=90),
+            due=today + dt.timedelta(days=60),
+        ),
+    )
+    services.hand_down(boss, task, [u["HVHC"], u["BTL86"]], due=today - dt.timedelta(days=2))
+    assert services.overdue(boss, u["BQP"]).count() == 2
+    assert services.overdue(plans.user("qtv_hvhc"), u["HVHC"]).count() == 1
+    assert services.overdue(plans.user("nhaplieu_86tt"), u["BTL86"]).count() == 0  # the centre holds none
+    services.hand_down(boss, plans.task, [u["HVHC"]], due=min(plans.task.due, today + dt.timedelta(days=40)))
+    a = Assignment.objects.get(task=plans.task)
+    assert a.start == max(plans.task.start, today)  # work starts when it is handed down
+    assert services.behind(boss, u["BQP"]).count() == 0
+    later = a.start + dt.timedelta(days=(a.due - a.start).days // 2)
+    if a.due > a.start + dt.timedelta(days=4):
+        assert services.behind(boss, u["BQP"], today=later).filter(task=plans.task).count() == 1
+        services.report_progress(plans.user("nhaplieu_hvhc"), a, 60, "Vượt tiến độ")
+        assert services.behind(boss, u["BQP"], today=later).filter(task=plans.task).count() == 0
+    assert services.due_soon(boss, today=a.due - dt.timedelta(days=3)).filter(task=plans.task).count() == 1
 
 
 def test_parent_of_another_task_and_reopen_under_a_finished_parent(plans):

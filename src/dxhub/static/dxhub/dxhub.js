@@ -46,7 +46,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
-      grid: { left: 60, right: data.target === undefined ? 20 : 110, top: 30, bottom: 40 },
+      grid: { left: 60, right: data.target === undefined ? 20 : 110, top: data.forecast ? 40 : 30, bottom: 40 },
+      legend: data.forecast ? { top: 0, data: [data.name, data.forecastName] } : undefined,
       tooltip: { trigger: "axis", valueFormatter: fmt },
       xAxis: { type: "category", data: data.labels },
       yAxis: { type: "value", name: data.unit, axisLabel: { formatter: fmt } },
