@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from dxhub.accounts.roles import Action
 from dxhub.accounts.scoping import covers
 from dxhub.audit import services as audit
+from dxhub.core import bulk
 from dxhub.core.errors import DomainError, NotInScope
 from dxhub.core.text import nfc_text
 from dxhub.org.models import Unit
@@ -156,10 +157,23 @@ def refresh(shares: list[UnitTarget], today: dt.date | None = None) -> int:
                     s.current, s.period, s.attainment, s.forecast, s.status = new
                     s.refreshed_at = now
                     changed.append(s)
-    UnitTarget.objects.bulk_update(
-        changed, ["current", "period", "attainment", "forecast", "status", "refreshed_at"], batch_size=1000
+    bulk.update_rows(
+        UnitTarget._meta.db_table,
+        [
+            ("current", "numeric"),
+            ("period", "text"),
+            ("attainment", "numeric"),
+            ("forecast", "numeric"),
+            ("status", "text"),
+            ("refreshed_at", "timestamptz"),
+        ],
+        [(s.pk, _str(s.current), s.period, _str(s.attainment), _str(s.forecast), s.status, now) for s in changed],
     )
     return len(changed)
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.date, additive: bool = False) -> dict:
@@ -173,21 +187,25 @@ def series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.dat
     for a fall."""
     rows = Rollup.objects.filter(indicator_id=indicator_id, unit_id__in=unit_ids, n__gt=0, value__isnull=False)
     by_unit = defaultdict(list)
+    periods = {}  # a few distinct codes for many rows: parse each once
     for unit_id, code, value, n in rows.values_list("unit_id", "period", "value", "n"):
-        try:
-            period = Period.parse(code)
-        except PeriodError:
-            continue
-        if since <= period.end <= today:
-            by_unit[unit_id].append((period, value, n))
+        if code not in periods:
+            try:
+                period = Period.parse(code)
+                periods[code] = (period, period.end)
+            except PeriodError:
+                periods[code] = (None, None)
+        period, end = periods[code]
+        if period is not None and since <= end <= today:
+            by_unit[unit_id].append((period, end, value, n))
     out = {}
     for unit_id, items in by_unit.items():
-        items.sort(key=lambda pvn: (pvn[0].end, pvn[0].kind))
+        items.sort(key=lambda item: (item[1], item[0].kind))
         kind = items[-1][0].kind
         items = [i for i in items if i[0].kind == kind]
-        while additive and len(items) > 1 and items[-1][2] < FILLED * items[-2][2]:
+        while additive and len(items) > 1 and items[-1][3] < FILLED * items[-2][3]:
             items.pop()
-        out[unit_id] = [(p.end, p.code, Decimal(v)) for p, v, _n in items]
+        out[unit_id] = [(end, p.code, Decimal(v)) for p, end, v, _n in items]
     return out
 
 
