@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dxhub.accounts.roles import Action
-from dxhub.accounts.scoping import covers, scope_paths
+from dxhub.accounts.scoping import covers, path_q, scope_paths
 from dxhub.audit import services as audit
 from dxhub.core.errors import DomainError, NotInScope, show_on_form
 from dxhub.core.paging import paginate, query_without_page
@@ -329,10 +330,10 @@ def task_detail(request, pk):
     task = _task(request, pk)
     owner = task.plan.owner
     visible = Assignment.objects.restrict(request.user).filter(task=task).select_related("unit")
-    top = list(visible.filter(parent=None).order_by("unit__path"))
-    if not covers(request.user, Action.VIEW, owner):  # a unit reading its superior's task: its own branch
-        paths = {a.unit.path for a in visible}
-        top = [a for a in visible.order_by("unit__path") if not any(p in paths for p in _ancestor_paths(a.unit.path))]
+    top = visible.filter(parent=None)
+    task.full_view = covers(request.user, Action.VIEW, owner)
+    if not task.full_view:  # a unit reading its superior's task: its own branch
+        top = visible.filter(Q(parent=None) | ~path_q(scope_paths(request.user, Action.VIEW), "parent__unit__path"))
     task.shown_progress = services.progress_for(request.user, [task])[task.pk]
     can_give = services.can_manage(request.user, owner)
     form = HandDownForm(children=_open_children(task, owner))
@@ -345,8 +346,8 @@ def task_detail(request, pk):
         "plans/task.html",
         {
             "task": task,
-            "top": top,
-            "page": paginate(request, visible.order_by("unit__path"), 100) if len(top) > 100 else None,
+            "page": paginate(request, top.order_by("unit__path"), 100),
+            "query": query_without_page(request),
             "form": form,
             "can_give": can_give,
             "today": timezone.localdate(),
@@ -357,12 +358,6 @@ def task_detail(request, pk):
             },
         },
     )
-
-
-def _ancestor_paths(path):
-    from dxhub.org import tree
-
-    return tree.ancestor_paths(path)
 
 
 def _open_children(task, giver: Unit):

@@ -169,3 +169,19 @@ def test_digest_once_a_day(plans, django_capture_on_commit_callbacks):
     assert "Quá hạn: 1" in note.body and "NV01" in note.body
     assert any("Tóm tắt" in m.subject and m.to == ["nhaplieu_hvhc@mil.vn"] for m in mail.outbox)
     assert digest.run(dt.date(2026, 4, 5))[1] == 0
+
+
+def test_superior_task_seen_from_below(plans):
+    u = plans.units
+    services.hand_down(plans.user("lanhdao_bqp"), plans.task, [u["HVHC"], u["BTL86"]])
+    academy = Assignment.objects.get(unit=u["HVHC"])
+    services.hand_down(plans.user("qtv_hvhc"), plans.task, [u["HVHC-TD1"]], parent=academy)
+    td1 = Assignment.objects.get(unit=u["HVHC-TD1"])
+    services.report_progress(plans.user("nhaplieu_td1"), td1, 60, "Đã kéo cáp")
+    page = client_for(plans.user("lanhdao_86")).get(f"/ke-hoach/nhiem-vu/{plans.task.pk}/").content.decode()
+    assert "Bộ Tư lệnh 86" in page and "Học viện Hậu cần" not in page.split('id="dx-task-assignments"')[1]
+    assert "Tiến độ phần việc trong phạm vi của bạn" in page and 'id="dx-task-progress">0%' in page
+    page = client_for(plans.user("qtv_hvhc")).get(f"/ke-hoach/nhiem-vu/{plans.task.pk}/").content.decode()
+    rows = page.split('id="dx-task-assignments"')[1].split("</table>")[0]
+    assert "Học viện Hậu cần" in rows and "Tiểu đoàn 1" not in rows  # its own branch's top, not the one below
+    assert 'id="dx-task-progress">60%' in page  # the academy's share; the whole task stands at 30 %
