@@ -216,7 +216,7 @@ def on_figures_changed(sender, unit_ids, indicator_ids, **kwargs):
     if unit_ids is None:
         refresh_all(indicator_ids=indicator_ids)
         return
-    shares = list(UnitTarget.objects.filter(unit_id__in=unit_ids, target__indicator_id__in=indicator_ids))
+    shares = list(UnitTarget.objects.filter(unit_id__in=unit_ids, target__indicator_id__in=indicator_ids).order_by())
     if shares:
         refresh(shares)
 
@@ -225,7 +225,7 @@ def refresh_all(today: dt.date | None = None, indicator_ids=None) -> int:
     n = 0
     qs = Target.objects.all() if indicator_ids is None else Target.objects.filter(indicator_id__in=indicator_ids)
     for target in qs:
-        n += refresh(list(target.shares.all()), today)
+        n += refresh(list(target.shares.order_by("pk")), today)  # no joins for the default ordering
     return n
 
 
