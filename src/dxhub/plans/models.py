@@ -177,9 +177,14 @@ class Assignment(models.Model):
             models.CheckConstraint(condition=Q(due__gte=F("start")), name="plans_assignment_period"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="plans_assignment_progress"),
         ]
+        # The alert lists read open assignments only (partial indexes, on both databases):
+        # by due date for the whole tree, by unit and due date or behind-from day for a subtree.
         indexes = [
-            models.Index(fields=["unit", "status", "due"], name="plans_asg_unit_due"),
-            models.Index(fields=["status", "due"], name="plans_asg_due"),
+            models.Index(fields=["due", "id"], condition=~Q(status="done"), name="plans_asg_open_due"),
+            models.Index(fields=["unit", "due"], condition=~Q(status="done"), name="plans_asg_open_unit_due"),
+            models.Index(
+                fields=["unit", "behind_from"], condition=~Q(status="done"), name="plans_asg_open_unit_behind"
+            ),
             models.Index(fields=["task", "parent"], name="plans_asg_task_parent"),
         ]
 
