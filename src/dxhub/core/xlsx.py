@@ -1,6 +1,7 @@
 """Reading uploaded spreadsheets defensively and writing safe ones."""
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -8,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -153,10 +156,17 @@ def column_letter(columns: dict[str, str], key: str, sheet: Sheet | None = None)
     return get_column_letter(list(columns).index(key) + 1)
 
 
+DATE_FORMAT = "dd/mm/yyyy"
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
 def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] = ()) -> bytes:
-    """A one-sheet workbook, streamed (write-only) so large exports stay small in memory."""
+    """A one-sheet workbook, streamed (write-only) so large exports stay small in memory.
+    Dates are real Excel dates shown dd/mm/yyyy (times in local time), numbers stay
+    numbers, text is guarded against formula injection."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
+    ws = wb.create_sheet(_BAD_TITLE.sub(" ", str(title))[:31] or "Sheet1")
+    headers = [str(h) for h in headers]
     for i, header in enumerate(headers, start=1):
         width = widths[i - 1] if i - 1 < len(widths) else max(12, len(header) + 4)
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -169,10 +179,26 @@ def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], wid
         head.append(cell)
     ws.append(head)
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append([_export_cell(ws, v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _export_cell(ws, value):
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
+        cell.number_format = DATE_FORMAT + " hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return safe_cell(value)
 
 
 def write_template(title: str, headers: Sequence[str], choices: dict[int, Sequence[str]], widths=(), rows=500) -> bytes:

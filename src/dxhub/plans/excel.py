@@ -18,13 +18,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, prefetch_related_objects
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from dxhub.audit import services as audit
@@ -55,7 +53,6 @@ REQUIRED = ("code", "title", "lead", "start", "due")
 EXTRA = (gettext_lazy("Tiến độ (%)"), gettext_lazy("Số đơn vị được giao"))  # export only
 WIDTHS = (14, 45, 50, 11, 16, 24, 14, 15, 13, 32, 24, 12, 14)
 MAX_ROWS = 2000
-DATE_FORMAT = "dd/mm/yyyy"
 # ``check_task`` reports by field; the import names the column.
 FIELD_COLUMN = {
     "code": "code",
@@ -74,7 +71,6 @@ _SEPARATORS = re.compile(r"[;,\s]+")  # unit codes hold no comma and no space
 _DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _FORMULA_START = ("=", "+", "-", "@")
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
 def _vi(text) -> str:
@@ -109,7 +105,7 @@ def template(plan: Plan) -> bytes:
     wb = load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
     for key in ("start", "due"):
-        ws.column_dimensions[get_column_letter(keys.index(key) + 1)].number_format = DATE_FORMAT
+        ws.column_dimensions[get_column_letter(keys.index(key) + 1)].number_format = xlsx.DATE_FORMAT
     ws.column_dimensions[get_column_letter(keys.index("code") + 1)].number_format = "@"  # "01" stays "01"
     _guide(wb.create_sheet(_vi(gettext_lazy("Hướng dẫn"))), plan, labels)
     out = io.BytesIO()
@@ -435,47 +431,6 @@ def _write(user, plan: Plan, rows: list[_Row], labels: dict[str, str], filename:
 # --- exports ---------------------------------------------------------------------------
 
 
-def export_rows(title: str, headers: list[str], rows, widths=()) -> bytes:
-    """A one-sheet workbook like ``core.xlsx.write_xlsx``, streamed, but dates are real
-    Excel dates shown dd/mm/yyyy (write_xlsx shows them yyyy-mm-dd), numbers stay
-    numbers and text is guarded against formula injection."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_BAD_TITLE.sub(" ", str(title))[:31] or "Sheet1")
-    headers = [str(h) for h in headers]
-    for i, header in enumerate(headers, start=1):
-        width = widths[i - 1] if i - 1 < len(widths) else max(12, len(header) + 4)
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    head = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="206BC4")
-        head.append(cell)
-    ws.append(head)
-    for row in rows:
-        ws.append([_cell(ws, v) for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _cell(ws, value):
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
-        cell.number_format = DATE_FORMAT + " hh:mm"
-        return cell
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return xlsx.safe_cell(value)
-
-
 def _plan_label(plan: Plan) -> str:
     return plan.number or plan.code
 
@@ -516,7 +471,7 @@ def export_tasks(plan: Plan, tasks=None) -> bytes:
         for t in tasks
     )
     headers = [*_labels().values(), *(_vi(h) for h in EXTRA)]
-    return export_rows(_vi(SHEET), headers, rows, widths=WIDTHS)
+    return xlsx.write_xlsx(_vi(SHEET), headers, rows, widths=WIDTHS)
 
 
 ASSIGNMENT_HEADERS = (
@@ -553,7 +508,7 @@ def export_assignments(assignments) -> bytes:
         ]
         for a in assignments
     )
-    return export_rows(
+    return xlsx.write_xlsx(
         _("Nhiệm vụ được giao"), ASSIGNMENT_HEADERS, rows, widths=(16, 9, 50, 30, 12, 12, 16, 11, 12, 50)
     )
 
@@ -607,4 +562,4 @@ def export_shares(shares) -> bytes:
         ]
         for s in shares
     )
-    return export_rows(_("Chỉ tiêu"), SHARE_HEADERS, rows, widths=(16, 9, 45, 18, 30, 14, 12, 12, 14, 12, 12, 18))
+    return xlsx.write_xlsx(_("Chỉ tiêu"), SHARE_HEADERS, rows, widths=(16, 9, 45, 18, 30, 14, 12, 12, 14, 12, 12, 18))
