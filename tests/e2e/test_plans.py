@@ -100,8 +100,8 @@ def test_a_task_handed_down_two_levels_reported_and_rolled_up(page, live_server,
     expect(given).to_contain_text("Nhiệm vụ chưa được giao cho đơn vị nào")
     form = page.locator("#dx-hand-down")
     expect(form.locator("input[name=units]")).to_have_count(2)  # the ministry's direct subordinates
-    form.get_by_label("HVHC", exact=True).check()
-    form.get_by_label("BTL86", exact=True).check()
+    form.get_by_label("Học viện Hậu cần", exact=True).check()
+    form.get_by_label("Bộ Tư lệnh 86", exact=True).check()
     form.locator("input[name=due]").fill(due.isoformat())
     form.get_by_role("button", name="Giao nhiệm vụ").click()
     expect(success(page)).to_contain_text("Đã giao nhiệm vụ cho 2 đơn vị.")
@@ -121,9 +121,9 @@ def test_a_task_handed_down_two_levels_reported_and_rolled_up(page, live_server,
     page.wait_for_url(f"{live_server.url}/ke-hoach/giao/{academy.pk}/")
     expect(page.locator("h2.page-title")).to_contain_text("Học viện Hậu cần")
     form = page.locator("#dx-hand-down")
-    expect(form.get_by_label("BTL86", exact=True)).to_have_count(0)  # not the academy's to give
-    form.get_by_label("HVHC-CNTT", exact=True).check()
-    form.get_by_label("HVHC-TD1", exact=True).check()
+    expect(form.get_by_label("Bộ Tư lệnh 86", exact=True)).to_have_count(0)  # not the academy's to give
+    form.get_by_label("Ban Công nghệ thông tin", exact=True).check()
+    form.get_by_label("Tiểu đoàn 1 học viên", exact=True).check()
     form.get_by_role("button", name="Giao nhiệm vụ").click()  # no due date: the academy's own
     expect(success(page)).to_contain_text("Đã giao nhiệm vụ cho 2 đơn vị.")
     expect(page.locator("#dx-children tbody tr")).to_have_count(2)

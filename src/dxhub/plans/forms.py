@@ -96,7 +96,7 @@ class HandDownForm(forms.Form):
 
     def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].choices = [(u.pk, u.short_name or u.name) for u in children]
+        self.fields["units"].choices = [(u.pk, u.name) for u in children]
         self.fields["kind"].choices = [("", "—")] + list(UnitKind.choices)
 
 
