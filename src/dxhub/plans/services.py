@@ -681,6 +681,10 @@ def _under(path: str, roots: list[str]) -> bool:
 
 
 def in_subtree(qs, unit: Unit, field: str = "unit__path"):
+    """Rows of ``unit``'s subtree; the whole tree is no filter (and no join, so the
+    alert lists can walk their partial indexes)."""
+    if unit.depth == 1:
+        return qs
     return qs.filter(**{f"{field}__gte": unit.path, f"{field}__lt": tree.successor(unit.path)})
 
 
