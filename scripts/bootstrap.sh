@@ -9,6 +9,14 @@ extras="${1:-}"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
   echo "Cần quyền root để cài gói hệ thống: $*" >&2; return 1; fi; }
 
+# WeasyPrint (certificates, official documents) draws with Debian's Pango and needs a
+# Unicode font with Vietnamese glyphs.
+if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+  echo "Cài Pango và phông DejaVu (Debian)…"
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+fi
+
 if [ ! -x .venv/bin/python ]; then
   if ! "$PY" -m venv .venv 2>/dev/null; then
     rm -rf .venv

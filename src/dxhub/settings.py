@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dxhub.reporting",
     "dxhub.assessment",
     "dxhub.plans",
+    "dxhub.training",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,8 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from dxhub.training import views as training_views
+
 from .api import api
 
 urlpatterns = [
@@ -11,6 +13,9 @@ urlpatterns = [
     path("bao-cao/", include("dxhub.reporting.urls")),
     path("danh-gia/", include("dxhub.assessment.urls")),
     path("ke-hoach/", include("dxhub.plans.urls")),
+    path("hoc-vu-so/", include("dxhub.training.urls")),
+    path("xac-thuc/", training_views.verify, name="training_verify_form"),
+    path("xac-thuc/<str:code>/", training_views.verify, name="training_verify"),
     path("api/v1/", api.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/dxhub/favicon.svg", permanent=True)),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     MANAGE_ASSESSMENT = "manage_assessment", _("quản lý bộ tiêu chí, kỳ đánh giá")
     MANAGE_PLAN = "manage_plan", _("ban hành kế hoạch, giao nhiệm vụ, chỉ tiêu")
     REPORT_PROGRESS = "report_progress", _("cập nhật tiến độ nhiệm vụ")
+    MANAGE_TRAINING = "manage_training", _("khảo sát nhu cầu, tổ chức lớp bồi dưỡng kỹ năng số")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -48,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Commanders hand work down; unit administrators act for them.
     Action.MANAGE_PLAN: frozenset({Role.SYSTEM_ADMIN, Role.UNIT_ADMIN, Role.LEADER}),
     Action.REPORT_PROGRESS: frozenset({Role.SYSTEM_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.DATA_ENTRY}),
+    # Training staff (cán bộ nhập liệu, quản trị đơn vị) run surveys and classes.
+    Action.MANAGE_TRAINING: frozenset({Role.SYSTEM_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.DATA_ENTRY}),
 }
 
 

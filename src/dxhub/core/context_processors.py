@@ -7,7 +7,6 @@ from .notify import unread_count
 
 # Navigation: the modules of dxhub; those not built yet show where they will be.
 MODULES = [
-    ("dao-tao", gettext_lazy("Bình dân học vụ số")),
     ("thi-dua", gettext_lazy("Thi đua, khen thưởng")),
     ("hoc-lieu", gettext_lazy("Kho học liệu")),
     ("van-ban", gettext_lazy("Văn bản, báo cáo")),

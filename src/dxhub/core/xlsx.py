@@ -18,7 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import DomainError
-from .text import fold, nfc, number
+from .text import fold, nfc, nfc_text, number
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -328,3 +328,48 @@ def _scan(xml: bytes, title: str) -> list[str]:
             if hidden == 3:
                 break
     return problems
+
+
+# --- reading cells of an import ---------------------------------------------
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_IMPORT_GUARDED = ("=", "+", "-", "@")
+
+
+def cell_text(value) -> str:
+    """A cell as NFC text; an exported cell that ``safe_cell`` guarded gets its
+    apostrophe back off, so an export re-imports unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = nfc_text(str(value))
+    if len(text) > 1 and text[0] == "'" and text[1] in _IMPORT_GUARDED:
+        text = text[1:]
+    return text
+
+
+def cell_date(value) -> tuple[dt.date | None, str | None]:
+    """(the date, None) or (None, why not)."""
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    text = nfc(cell_text(value))
+    parts = None
+    if isinstance(value, str):  # a bare number is not taken for a date serial
+        if m := _DMY.match(text):
+            parts = (int(m[3]), int(m[2]), int(m[1]))
+        elif m := _YMD.match(text):
+            parts = (int(m[1]), int(m[2]), int(m[3]))
+    if parts is None:
+        return None, _("“%(value)s” không phải là ngày; hãy ghi theo dạng dd/mm/yyyy.") % {"value": text}
+    try:
+        return dt.date(*parts), None
+    except ValueError:
+        return None, _("ngày %(value)s không hợp lệ.") % {"value": text}

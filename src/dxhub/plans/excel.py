@@ -10,7 +10,6 @@ Dates are read from real Excel dates or from text dd/mm/yyyy, and written as rea
 dates shown dd/mm/yyyy; numbers are written as numbers.
 """
 
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -68,9 +67,6 @@ FIELD_COLUMN = {
 LIMITS = {"code": 20, "title": 300, "expected_output": 300}  # the model's max_length
 
 _SEPARATORS = re.compile(r"[;,\s]+")  # unit codes hold no comma and no space
-_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _vi(text) -> str:
@@ -208,46 +204,8 @@ def _where(labels: dict[str, str], row: int, key: str) -> str:
     return _("Dòng %(row)s, cột “%(column)s”") % {"row": row, "column": labels[key]}
 
 
-def _text(value) -> str:
-    """A cell as NFC text; an exported cell that ``safe_cell`` guarded gets its
-    apostrophe back off, so an export re-imports unchanged."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    text = nfc_text(str(value))
-    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
-        text = text[1:]
-    return text
-
-
 def _codes(value) -> list[str]:
-    return [c for c in _SEPARATORS.split(nfc(_text(value)).upper()) if c]
-
-
-def _date(value) -> tuple[dt.date | None, str | None]:
-    """(the date, None) or (None, why not)."""
-    if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    text = nfc(_text(value))
-    parts = None
-    if isinstance(value, str):  # a bare number is not taken for a date serial
-        if m := _DMY.match(text):
-            parts = (int(m[3]), int(m[2]), int(m[1]))
-        elif m := _YMD.match(text):
-            parts = (int(m[1]), int(m[2]), int(m[3]))
-    if parts is None:
-        return None, _("“%(value)s” không phải là ngày; hãy ghi theo dạng dd/mm/yyyy.") % {"value": text}
-    try:
-        return dt.date(*parts), None
-    except ValueError:
-        return None, _("ngày %(value)s không hợp lệ.") % {"value": text}
+    return [c for c in _SEPARATORS.split(nfc(xlsx.cell_text(value)).upper()) if c]
 
 
 def _check_rows(plan: Plan, sheet: xlsx.Sheet, labels: dict[str, str]) -> list[_Row]:
@@ -255,7 +213,7 @@ def _check_rows(plan: Plan, sheet: xlsx.Sheet, labels: dict[str, str]) -> list[_
     raw_rows = []
     wanted = set()
     for row, raw in sheet.rows:
-        if all(not _text(raw.get(k)).strip() for k in keys):
+        if all(not xlsx.cell_text(raw.get(k)).strip() for k in keys):
             continue  # only columns the import does not read (an export's progress …)
         raw_rows.append((row, raw))
         for key in ("lead", "cooperating", "assign_to"):
@@ -280,7 +238,7 @@ def _check_rows(plan: Plan, sheet: xlsx.Sheet, labels: dict[str, str]) -> list[_
         def flagged(key, errors=errors):
             return any(k == key for k, _m in errors)
 
-        values = {key: _text(raw.get(key)) for key in keys}
+        values = {key: xlsx.cell_text(raw.get(key)) for key in keys}
         code, title = nfc(values["code"]), nfc(values["title"])
         output = nfc(values["expected_output"])
         for key in REQUIRED:
@@ -341,7 +299,7 @@ def _check_rows(plan: Plan, sheet: xlsx.Sheet, labels: dict[str, str]) -> list[_
         dates = {}
         for key in ("start", "due"):
             if values[key].strip():
-                day, why = _date(raw.get(key))
+                day, why = xlsx.cell_date(raw.get(key))
                 if why:
                     fail(key, why)
                 dates[key] = day

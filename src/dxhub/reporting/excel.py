@@ -27,7 +27,7 @@ from dxhub.core.text import nfc, number
 from dxhub.core.xlsx import safe_cell, structure_problems, upload_bytes
 from dxhub.org.models import Unit
 
-from . import progress, submissions, validation
+from . import progress, sources, submissions, validation
 from .models import Indicator, ReportForm, Submission, Value
 from .periods import Period
 
@@ -74,7 +74,9 @@ def scope(user, root: Unit, form: ReportForm, period_code: str, subtree: bool) -
     indicators = [
         i.indicator
         for i in version.items.select_related("indicator").order_by("position")
-        if not i.indicator.is_computed and (not i.indicator.applies_to or kinds & set(i.indicator.applies_to))
+        if not i.indicator.is_computed
+        and not sources.in_force(i.indicator, period)
+        and (not i.indicator.applies_to or kinds & set(i.indicator.applies_to))
     ]
     return Scope(root, form, period, units, indicators)
 

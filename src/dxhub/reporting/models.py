@@ -55,6 +55,9 @@ class Indicator(models.Model):
     )
     applies_to = models.JSONField(_("loại hình đơn vị báo cáo"), default=list, blank=True)  # [] = every unit
     is_computed = models.BooleanField(_("chỉ tiêu tính toán"), default=False)
+    # Filled by dxhub itself from ``source_from`` on (see reporting/sources.py), never typed.
+    source = models.CharField(_("nguồn số liệu tự động"), max_length=40, blank=True)
+    source_from = models.DateField(_("lấy tự động từ ngày"), null=True, blank=True)
     is_active = models.BooleanField(_("đang dùng"), default=True)
 
     class Meta:

@@ -33,7 +33,7 @@ from dxhub.core.text import nfc_text
 from dxhub.org import tree
 from dxhub.org.models import Unit
 
-from . import catalogue, rollups, validation
+from . import catalogue, rollups, sources, validation
 from .models import FormVersion, Indicator, ReportForm, Submission, ValidationRule, Value
 from .periods import Period, PeriodError
 
@@ -81,15 +81,20 @@ def version_for(form: ReportForm, period: Period) -> FormVersion:
     return version
 
 
-def indicators_for(version: FormVersion, unit: Unit) -> list[Indicator]:
-    """The version's indicators that units of ``unit``'s kind report, in form order."""
+def indicators_for(version: FormVersion, unit: Unit, period: Period | None = None) -> list[Indicator]:
+    """The version's indicators that units of ``unit``'s kind report, in form order;
+    with ``period``, those fed by a source then are marked (see ``sources``)."""
     items = version.items.select_related("indicator", "indicator__weight").order_by("position")
     out = []
     for item in items:
         if not item.indicator.applies_to or unit.kind in item.indicator.applies_to:
             item.indicator.required = item.required  # the form decides, not the catalogue
             out.append(item.indicator)
-    return out
+    return sources.mark(out, period) if period is not None else out
+
+
+def indicators_of(submission: Submission) -> list[Indicator]:
+    return indicators_for(submission.form_version, submission.unit, submission.period_obj)
 
 
 def forms_for(unit: Unit):
@@ -134,6 +139,10 @@ class Entry:
         return validation.display(self.indicator, self.num, self.text)
 
     @property
+    def source_label(self) -> str:
+        return sources.label_of(self.indicator)
+
+    @property
     def raw(self):
         return self.text if self.indicator.value_type == Indicator.ValueType.TEXT else self.num
 
@@ -141,7 +150,7 @@ class Entry:
 def entries(submission: Submission) -> list[Entry]:
     stored = {v.indicator_id: v for v in submission.values.all()}
     out = []
-    for ind in indicators_for(submission.form_version, submission.unit):
+    for ind in indicators_of(submission):
         v = stored.get(ind.pk)
         out.append(Entry(ind, v.num if v else None, v.text if v else "", v.comment if v else ""))
     return out
@@ -206,6 +215,7 @@ def open_submission(user, unit: Unit, form: ReportForm, period_code: str) -> Sub
                 updated_by=_user(user),
             )
             audit.record("create", submission, after=audit.snapshot(submission), unit=unit)
+            _write_values(submission, indicators_of(submission), {}, {})  # the fed values, if any
     except IntegrityError:  # someone else started it a moment ago: use theirs
         return Submission.objects.get(unit=unit, form=form, period=period.code)
     return submission
@@ -246,6 +256,13 @@ def parse_values(indicators: list[Indicator], raw: dict[str, object]) -> tuple[d
         if ind is None:
             errors[code] = _("Chỉ tiêu “%(code)s” không có trong biểu mẫu của đơn vị.") % {"code": code}
             continue
+        if getattr(ind, "fed", False):
+            if not validation.is_blank(value):
+                errors[code] = _("“%(name)s” do hệ thống tự lấy từ %(source)s, không nhập.") % {
+                    "name": ind.name,
+                    "source": sources.label_of(ind),
+                }
+            continue
         if ind.is_computed:
             if not validation.is_blank(value):
                 errors[code] = _("“%(name)s” là chỉ tiêu tính toán, không nhập.") % {"name": ind.name}
@@ -272,7 +289,7 @@ def save_values(
     refused.
     """
     _require(can_enter(user, submission.unit))
-    indicators = indicators_for(submission.form_version, submission.unit)
+    indicators = indicators_of(submission)
     parsed, errors = parse_values(indicators, raw)
     known = {i.code for i in indicators}
     for code, comment in (comments or {}).items():
@@ -330,6 +347,10 @@ def _write_values(current, indicators, parsed, comments) -> dict[str, tuple]:
         wanted[code] = (num, text, None)
     numbers = {i.code: stored[i.pk].num for i in indicators if i.pk in stored}
     numbers.update({c: n for c, (n, _t) in parsed.items()})
+    fed = sources.values_for(indicators, current.unit, current.period_obj)
+    numbers.update(fed)
+    for code, num in fed.items():
+        wanted[code] = (num, "", None)
     for code, num in computed_values(indicators, current.period_obj, numbers).items():
         wanted[code] = (num, "", None)
     for code, comment in comments.items():
@@ -372,7 +393,11 @@ def computed_values(
     force for ``period`` (pass ``in_force`` to reuse them across many units)."""
     if in_force is None:
         in_force = catalogue.formulas_in_force(period)
-    computed = {i.code: in_force[i.code] for i in indicators if i.is_computed and i.code in in_force}
+    computed = {
+        i.code: in_force[i.code]
+        for i in indicators
+        if i.is_computed and not getattr(i, "fed", False) and i.code in in_force
+    }
     return validation.compute_all(computed, numbers)
 
 
@@ -447,8 +472,13 @@ def approve(user, submissions: list[Submission]) -> list[Submission]:
 def _snapshot_computed(current: Submission):
     """Approved values keep the formula in force when they were approved; a formula
     version added since the last save changes them here, on the record."""
-    indicators = indicators_for(current.form_version, current.unit)
-    changes = _write_values(current, indicators, {}, {})
+    refresh_fed(current, _("tính lại chỉ tiêu tính toán khi duyệt"))
+
+
+def refresh_fed(current: Submission, why: str) -> int:
+    """Recompute the computed and fed values of a submission as they stand now; the
+    change, if any, is audited with ``why``. Returns 1 when something changed."""
+    changes = _write_values(current, indicators_of(current), {}, {})
     if changes:
         audit.record(
             "update",
@@ -456,8 +486,9 @@ def _snapshot_computed(current: Submission):
             before={c: b for c, (b, _a) in changes.items()},
             after={c: a for c, (_b, a) in changes.items()},
             unit=current.unit,
-            object_repr=_("%(what)s: tính lại chỉ tiêu tính toán khi duyệt") % {"what": current},
+            object_repr=f"{current}: {why}",
         )
+    return 1 if changes else 0
 
 
 def return_submission(user, submission: Submission, reason: str) -> Submission:
@@ -661,15 +692,21 @@ def _save_many(user, form, period, rows, revisions, version, units, in_force, wh
             items[sub.form_version_id] = list(
                 FormVersion.objects.get(pk=sub.form_version_id).items.select_related("indicator").order_by("position")
             )
-        indicators = [
-            i.indicator
-            for i in items[sub.form_version_id]
-            if not i.indicator.applies_to or unit.kind in i.indicator.applies_to
-        ]
+        indicators = sources.mark(
+            [
+                i.indicator
+                for i in items[sub.form_version_id]
+                if not i.indicator.applies_to or unit.kind in i.indicator.applies_to
+            ],
+            period,
+        )
         by_code = {i.code: i for i in indicators}
         numbers = dict(by_submission.get(sub.pk, {})) if unit.pk in existing else {}
         numbers.update({c: n for c, (n, _t) in parsed.items()})
+        fed = sources.values_for(indicators, unit, period)
+        numbers.update(fed)
         wanted = {c: v for c, v in parsed.items() if c in by_code}
+        wanted.update({c: (n, "") for c, n in fed.items()})
         wanted.update({c: (n, "") for c, n in computed_values(indicators, period, numbers, in_force).items()})
         before, after = {}, {}
         for code, (num, text) in wanted.items():

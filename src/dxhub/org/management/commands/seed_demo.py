@@ -14,6 +14,9 @@ from dxhub.plans.demo import load_plans
 from dxhub.plans.models import Assignment, Plan, Task, UnitTarget
 from dxhub.reporting.demo import load_catalogue, load_form, load_values
 from dxhub.reporting.models import Indicator, Submission
+from dxhub.training import coverage
+from dxhub.training.demo import load_training
+from dxhub.training.models import BasicSkills, Completion, Course, Response, TrainingClass
 
 DEMO_PASSWORD = "Dxhub@2025"  # noqa: S105 - demo data only, printed to the operator
 
@@ -63,6 +66,7 @@ class Command(BaseCommand):
             load_frameworks()
             new_rounds = load_rounds()
             new_plans = load_plans()
+            new_training = load_training()
         if not quiet:
             self.stdout.write(
                 _(
@@ -100,6 +104,24 @@ class Command(BaseCommand):
                     "assignments": Assignment.objects.count(),
                     "shares": UnitTarget.objects.count(),
                     "new": len(new_plans),
+                }
+            )
+            active = Person.objects.filter(is_active=True).count()
+            share = coverage.percent(BasicSkills.objects.filter(person__is_active=True).count(), active)
+            self.stdout.write(
+                _(
+                    "Bình dân học vụ số: %(courses)s khóa học, %(answers)s phiếu khảo sát nhu cầu, %(classes)s lớp, "
+                    "%(certificates)s chứng nhận; %(share)s %% quân số có kỹ năng số cơ bản "
+                    "(lần này thêm %(new_answers)s phiếu, %(new_certificates)s chứng nhận)."
+                )
+                % {
+                    "courses": Course.objects.count(),
+                    "answers": Response.objects.count(),
+                    "classes": TrainingClass.objects.count(),
+                    "certificates": Completion.objects.count(),
+                    "share": str(share if share is not None else 0).replace(".", ","),
+                    "new_answers": new_training["responses"],
+                    "new_certificates": new_training["completions"],
                 }
             )
             self.stdout.write(_("Tài khoản mẫu (mật khẩu chung: %(password)s):") % {"password": DEMO_PASSWORD})
