@@ -4,6 +4,8 @@ resolved inside the user's scope by the views and services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dxhub.org.choices import PersonnelCategory
+
 from .models import Competence, Course, Framework, TrainingGroup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,6 +83,39 @@ class EnrolForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+
+class GroupForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("Đối tượng"),
+        choices=PersonnelCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Không chọn = mọi đối tượng."),
+    )
+
+    class Meta:
+        model = TrainingGroup
+        fields = [
+            "code",
+            "name",
+            "description",
+            "position",
+            "is_basic",
+            "below_step",
+            "categories",
+            "position_keywords",
+        ]
+        fields += ["is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("below_step") or data.get("categories") or (data.get("position_keywords") or "").strip()):
+            raise forms.ValidationError(_("Đặt ít nhất một điều kiện: đối tượng, chức vụ hoặc bậc."))
+        step = data.get("below_step")
+        if step is not None and not 1 <= step <= 8:
+            self.add_error("below_step", _("Bậc phải từ 1 đến 8."))
+        return data
 
 
 class ReasonForm(forms.Form):

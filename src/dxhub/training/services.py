@@ -350,6 +350,17 @@ def _store(user, survey, person, ratings, scale, rules, source) -> Response:
     return response
 
 
+def save_group(user, form) -> TrainingGroup:
+    """Save a training group's rule (organisation-wide: system administrators)."""
+    if not scope_paths(user, Action.MANAGE_CATALOGUE):
+        raise DomainError(_("Chỉ quản trị hệ thống sửa được quy tắc phân loại."), status=403)
+    with transaction.atomic():
+        before = audit.snapshot(TrainingGroup.objects.get(pk=form.instance.pk)) if form.instance.pk else None
+        group = form.save()
+        audit.record("update" if before else "create", group, before=before, after=audit.snapshot(group))
+    return group
+
+
 def reclassify(user, survey: Survey) -> int:
     """Apply the groups' current rules to every answer of the survey again."""
     _require_manage(user, survey.unit)

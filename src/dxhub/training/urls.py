@@ -24,4 +24,7 @@ urlpatterns = [
     path("chung-nhan/<int:pk>/", views.certificate, name="certificate"),
     path("chung-nhan/<int:pk>/thu-hoi/", views.certificate_revoke, name="certificate_revoke"),
     path("khung-nang-luc/", views.frameworks, name="frameworks"),
+    path("nhom/moi/", views.group_edit, name="group_new"),
+    path("nhom/<int:pk>/", views.group_edit, name="group_edit"),
+    path("khao-sat/<int:pk>/xep-lai/", views.survey_reclassify, name="survey_reclassify"),
 ]

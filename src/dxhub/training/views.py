@@ -19,7 +19,7 @@ from dxhub.core.text import nfc
 from dxhub.org.models import Person, Unit
 
 from . import coverage, excel, services
-from .forms import ClassForm, CourseForm, EnrolForm, ReasonForm, SurveyForm, UploadForm
+from .forms import ClassForm, CourseForm, EnrolForm, GroupForm, ReasonForm, SurveyForm, UploadForm
 from .models import Course, Framework, Response, TrainingClass, TrainingGroup
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -197,6 +197,7 @@ def survey_needs(request, pk):
             "page": page,
             "query": query_without_page(request),
             "groups": TrainingGroup.objects.all(),
+            "can_edit_rules": bool(scope_paths(request.user, Action.MANAGE_CATALOGUE)),
         },
     )
 
@@ -325,6 +326,7 @@ def courses(request):
             "can_add": bool(scope_paths(request.user, Action.MANAGE_TRAINING)),
             "frameworks": Framework.objects.all(),
             "groups": TrainingGroup.objects.all(),
+            "can_edit_rules": bool(scope_paths(request.user, Action.MANAGE_CATALOGUE)),
         },
     )
 
@@ -565,6 +567,40 @@ def verify(request, code=None):
 
 
 @login_required
+def group_edit(request, pk=None):
+    if not scope_paths(request.user, Action.MANAGE_CATALOGUE):
+        raise Http404
+    group = TrainingGroup.objects.filter(pk=pk).first() if pk else None
+    if pk and group is None:
+        raise Http404
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_group(request.user, form)
+        except DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(
+                request, _("Đã lưu quy tắc. Bấm “Xếp nhóm lại” trong đợt khảo sát để áp dụng cho phiếu đã có.")
+            )
+            return redirect("training:frameworks")
+    return render(request, "training/form.html", {"form": form, "title": _("Quy tắc phân loại nhóm cần bồi dưỡng")})
+
+
+@login_required
+@require_POST
+def survey_reclassify(request, pk):
+    survey = _in_scope(services.survey_in_scope, request.user, pk)
+    try:
+        n = services.reclassify(request.user, survey)
+    except DomainError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Đã xếp nhóm lại theo quy tắc hiện hành: %(n)s lượt cần bồi dưỡng.") % {"n": n})
+    return redirect("training:survey", survey.pk)
+
+
+@login_required
 def frameworks(request):
     return render(
         request,
@@ -572,5 +608,6 @@ def frameworks(request):
         {
             "frameworks": Framework.objects.prefetch_related("levels", "domains__competences"),
             "groups": TrainingGroup.objects.all(),
+            "can_edit_rules": bool(scope_paths(request.user, Action.MANAGE_CATALOGUE)),
         },
     )
