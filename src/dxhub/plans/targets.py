@@ -179,7 +179,9 @@ def _str(value) -> str | None:
 def series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.date, additive: bool = False) -> dict:
     """Approved figures per unit, (period end, period code, value) in time order, of the
     one periodicity most recently reported (a yearly and a quarterly figure are not one
-    series), for periods that have ended.
+    series), for periods that have begun by ``today`` (a period still running counts
+    with what has been approved so far: a figure the system fills, such as the
+    training coverage, may be sent and approved before the quarter ends).
 
     An ``additive`` indicator (a sum) reads low while a period's reports are still being
     approved: a latest period with markedly fewer approved reports (``n``) than the one
@@ -196,7 +198,7 @@ def series(indicator_id: int, unit_ids: list[int], since: dt.date, today: dt.dat
             except PeriodError:
                 periods[code] = (None, None)
         period, end = periods[code]
-        if period is not None and since <= end <= today:
+        if period is not None and since <= end and period.start <= today:
             by_unit[unit_id].append((period, end, value, n))
     out = {}
     for unit_id, items in by_unit.items():

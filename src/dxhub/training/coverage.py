@@ -135,6 +135,12 @@ class Linked:
     approved: object  # the latest Rollup of the unit, or None
     shares: list
 
+    @property
+    def period_label(self) -> str:
+        from dxhub.reporting.periods import Period
+
+        return Period.parse(self.approved.period).label if self.approved else ""
+
 
 @dataclass
 class Dashboard:

@@ -839,7 +839,7 @@ def verify(code: str) -> Verification:
     clean = "".join(ch for ch in nfc(code).upper() if ch.isalnum())
     formatted = f"{clean[:4]}-{clean[4:8]}-{clean[8:]}" if len(clean) == 12 else nfc(code).upper()
     completion = (
-        Completion.objects.select_related("person", "course", "issued_by").filter(code=formatted).first()
+        Completion.objects.select_related("person", "course", "issued_by__parent").filter(code=formatted).first()
         if len(clean) == 12
         else None
     )
@@ -847,7 +847,11 @@ def verify(code: str) -> Verification:
 
 
 def completion_in_scope(user, pk) -> Completion:
-    c = Completion.objects.select_related("person", "person__unit", "course", "issued_by").filter(pk=pk).first()
+    c = (
+        Completion.objects.select_related("person__unit__parent", "course__framework", "issued_by__parent")
+        .filter(pk=pk)
+        .first()
+    )
     if c is None or not (covers(user, Action.VIEW, c.person.unit) or getattr(user, "person_id", None) == c.person_id):
         raise NotInScope()
     return c

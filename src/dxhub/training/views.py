@@ -104,10 +104,20 @@ def surveys(request):
         request,
         "training/surveys.html",
         {
-            "surveys": services.visible_surveys(request.user).order_by("-opens_on"),
+            "surveys": _with_results_flag(request, services.visible_surveys(request.user).order_by("-opens_on")),
             "can_launch": bool(scope_paths(request.user, Action.MANAGE_TRAINING)),
         },
     )
+
+
+def _with_results_flag(request, surveys):
+    """Mark the surveys whose results the user may read (their scope meets the survey's
+    subtree); the others they can only answer for themself."""
+    paths = scope_paths(request.user, Action.VIEW)
+    out = list(surveys)
+    for s in out:
+        s.results_visible = any(p.startswith(s.unit.path) or s.unit.path.startswith(p) for p in paths)
+    return out
 
 
 @login_required
@@ -145,6 +155,8 @@ def _survey_unit(request, survey) -> Unit:
     if covers(request.user, Action.VIEW, survey.unit):
         return survey.unit
     roots = [p for p in scope_paths(request.user, Action.VIEW) if p.startswith(survey.unit.path)]
+    if not roots:  # someone who only answers for themself sees no unit's results
+        raise Http404
     return Unit.objects.get(path=roots[0])
 
 
@@ -216,11 +228,9 @@ def survey_answer(request, pk):
     problems = []
     current = {}
     if person is not None and not services.can_answer_for(request.user, person):
-        problems.append(
-            _("Quân nhân mã định danh %(id)s nằm ngoài phạm vi quản lý của bạn: không nhập phiếu thay được.")
-            % {"id": person.identifier}
-        )
-        person = None
+        person = None  # answered like an unknown identifier: the page tells nothing of people outside the scope
+    if ident and person is None:
+        problems.append(_("Không có quân nhân mã định danh “%(id)s” trong phạm vi quản lý của bạn.") % {"id": ident})
     if person is not None:
         existing = Response.objects.filter(survey=survey, person=person).first()
         current = existing.ratings if existing else {}
@@ -241,9 +251,9 @@ def survey_answer(request, pk):
                 _("Đã lưu phiếu của %(person)s. Xếp nhóm: %(groups)s.")
                 % {"person": person.full_name, "groups": groups},
             )
+            if response.source == Response.Source.SELF:
+                return redirect("training:passport", person.pk)
             return redirect(reverse("training:survey", args=[survey.pk]))
-    elif request.method == "POST" and ident and person is None and not problems:
-        problems.append(_("Không có quân nhân mã định danh “%(id)s”.") % {"id": ident})
     domains = []
     for code, comps in scale.domains.items():
         domains.append(
@@ -517,10 +527,15 @@ def completions_import(request):
 @login_required
 def passport(request, pk):
     person = _in_scope(services.person_in_scope, request.user, pk)
+    p = services.passport(person)
+    own = getattr(request.user, "person_id", None) == person.pk
+    survey = services.latest_survey(person.unit) if own else None
+    for c in p.completions:  # the unit that confirmed a certificate is the one that may withdraw it
+        c.can_revoke = services.can_manage(request.user, c.issued_by)
     return render(
         request,
         "training/passport.html",
-        {"p": services.passport(person), "can_manage": services.can_manage(request.user, person.unit)},
+        {"p": p, "survey": survey if survey and services._is_open(survey) else None},
     )
 
 
@@ -528,7 +543,7 @@ def passport(request, pk):
 def my_passport(request):
     if not getattr(request.user, "person_id", None):
         messages.info(request, _("Tài khoản của bạn chưa gắn với hồ sơ quân nhân nào."))
-        return redirect("training:index")
+        return redirect("core:home")
     return redirect("training:passport", request.user.person_id)
 
 
