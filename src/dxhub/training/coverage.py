@@ -82,17 +82,20 @@ def coverage(root: Unit, on: dt.date | None = None) -> Coverage:
     on = on or timezone.localdate()
     result = Coverage(root, on)
     rows = list(_rows(Person.objects.in_subtree(root), on))
-    units = {u: p for u, p in Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "path")}
-    inside = dict(Unit.objects.filter(path__startswith=root.path).values_list("path", "pk")) if rows else {}
+    if not rows:
+        return result
+    paths = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+    by_path = {path: pk for pk, path in paths.items()}
     for unit_id, category, people, trained in rows:
-        cell = Count2(people, trained)
-        result.total.add(cell)
-        result.by_category[category].add(cell)
-        result.own[unit_id].add(cell)
-        path = units[unit_id]
-        for p in tree.ancestor_paths(path) + [path]:
-            if p.startswith(root.path) and p in inside:
-                result.subtree[inside[p]].add(cell)
+        result.by_category[category].add(Count2(people, trained))
+        result.own[unit_id].add(Count2(people, trained))
+    # each unit's own people once up its ancestors (not once per category)
+    start = len(root.path)
+    for unit_id, own in result.own.items():
+        result.total.add(own)
+        path = paths[unit_id]
+        for end in range(start, len(path) + 1, tree.STEP):
+            result.subtree[by_path[path[:end]]].add(own)
     return result
 
 

@@ -430,14 +430,26 @@ def results(survey: Survey, unit: Unit) -> SurveyResults:
             ).count()
         lines.append(GroupLine(g, members.count(), done))
     children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("path"))
-    by_unit = []
-    for child in children:
-        q = Q(unit__path__startswith=child.path)
-        per_group = dict(
-            needs.filter(q).order_by().values_list("group_id").annotate(n=Count("id")).values_list("group_id", "n")
-        )
-        people = Person.objects.in_subtree(child).filter(is_active=True).count()
-        by_unit.append((child, people, responses.filter(q).count(), per_group))
+    # per child subtree, from three grouped queries instead of three per child
+    step = len(unit.path) + tree.STEP
+    child_of = {c.path: c.pk for c in children}
+    paths = dict(Unit.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
+
+    def child(unit_id):
+        return child_of.get(paths.get(unit_id, "")[:step])
+
+    people: dict[int, int] = defaultdict(int)
+    for unit_id, n in (
+        Person.objects.in_subtree(unit).filter(is_active=True).order_by().values_list("unit_id").annotate(n=Count("id"))
+    ):
+        people[child(unit_id)] += n
+    answers: dict[int, int] = defaultdict(int)
+    for unit_id, n in responses.order_by().values_list("unit_id").annotate(n=Count("id")):
+        answers[child(unit_id)] += n
+    per_group: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, group_id, n in needs.order_by().values_list("unit_id", "group_id").annotate(n=Count("id")):
+        per_group[child(unit_id)][group_id] += n
+    by_unit = [(c, people[c.pk], answers[c.pk], dict(per_group[c.pk])) for c in children]
     scale = Scale.of(survey.framework)
     sums: dict[str, int] = defaultdict(int)
     n = 0
