@@ -86,8 +86,10 @@ def import_completions(user, upload, today: dt.date | None = None) -> Imported:
     people = {}
     wanted_list = sorted(w for w in wanted if w)
     for i in range(0, len(wanted_list), CHUNK):
-        for pid, ident, name, path in Person.objects.filter(identifier__in=wanted_list[i : i + CHUNK]).values_list(
-            "pk", "identifier", "full_name", "unit__path"
+        for pid, ident, name, path in (
+            Person.objects.filter(identifier__in=wanted_list[i : i + CHUNK])
+            .order_by()
+            .values_list("pk", "identifier", "full_name", "unit__path")
         ):
             people[ident] = (pid, name, path)
     problems, unmatched, rows, seen = [], [], [], {}
